@@ -1,0 +1,279 @@
+"""Step 2: the typed programme, as written in ``shared/program-format.md``.
+
+Pydantic models with ``extra="forbid"`` give us unknown-key detection, type checks and the
+JSON Schema for editors. Cross-references and content rules live in ``validate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SEMVER = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"
+
+MODELS = (
+    "one-to-one", "reverse-technical", "reverse-diversity", "reciprocal", "peer", "circle",
+    "group", "flash", "micro", "rotational", "network", "external", "fireside",
+)
+MODEL_TITLES = {
+    "one-to-one": "One-to-one mentoring",
+    "reverse-technical": "Reverse mentoring (technical)",
+    "reverse-diversity": "Reverse mentoring (diversity)",
+    "reciprocal": "Reciprocal mentoring",
+    "peer": "Peer mentoring",
+    "circle": "Peer circle",
+    "group": "Group mentoring",
+    "flash": "Flash mentoring",
+    "micro": "Micro-mentoring",
+    "rotational": "Rotational mentoring",
+    "network": "Network mentoring",
+    "external": "External mentoring",
+    "fireside": "Senior-leader sessions",
+}
+# Words that may stand where a role is expected without being a role of the programme.
+SPECIAL_PARTIES = ("coordinator", "all", "both")
+
+
+def _as_text(value: Any) -> Any:
+    """Numbers and dates written bare in YAML are still text to a designer (``title: 1984``)."""
+    if isinstance(value, bool):
+        return value  # 'yes'/'no' mistakes stay type errors
+    if isinstance(value, (int, float, dt.date)):
+        return str(value)
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    """A single item may be written without the list brackets."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [value]
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+Markdown = Annotated[str, BeforeValidator(_as_text)]
+Slug = Annotated[str, Field(pattern=SLUG)]
+SemVer = Annotated[str, BeforeValidator(_as_text), Field(pattern=SEMVER)]
+MarkdownList = Annotated[list[Markdown], BeforeValidator(_as_list)]
+RoleRef = Annotated[str, Field(min_length=1)]
+RoleRefs = Annotated[list[RoleRef], BeforeValidator(_as_list)]
+Minutes = Annotated[int, Field(gt=0, le=24 * 60)]
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+
+
+class Outcome(Node):
+    role: RoleRef = Field(description="Role id whose learning this describes.")
+    learns: Markdown = Field(description="What this role should learn.")
+    evidence: Markdown | None = Field(None, description="Observable shift or indicator that shows it.")
+
+
+class Purpose(Node):
+    statement: Markdown = Field(description="Why the programme exists.")
+    organisational_goals: MarkdownList = []
+    outcomes: list[Outcome] = []
+
+
+class Role(Node):
+    id: Slug
+    title: Text
+    description: Markdown | None = None
+    responsibilities: MarkdownList = []
+    hours_per_week: Annotated[float, Field(ge=0, le=40)] | None = None
+    benefits: MarkdownList = Field([], description="Reciprocity: what this role gains.")
+    workbook: bool = Field(True, description="Print a workbook for this role (false for e.g. a coordinator).")
+
+
+class Schedule(Node):
+    cadence: Literal["weekly", "fortnightly", "monthly", "once"]
+    session_minutes: Minutes
+    reup_after_weeks: Annotated[int, Field(gt=0, le=520)] | None = None
+    pilot_size: Text | None = None
+
+
+class GoalField(Node):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    label: Text | None = None
+    prompt: Markdown | None = None
+
+
+GoalExample = Union[Markdown, dict[str, Markdown]]
+
+
+class GoalFormat(Node):
+    name: Literal["SMART", "REAL", "GROW", "custom"]
+    owner: RoleRefs = []
+    fields: list[GoalField] = []
+    examples: Annotated[list[GoalExample], BeforeValidator(_as_list)] = []
+
+
+class Exercise(Node):
+    title: Text
+    minutes: Minutes | None = None
+    steps: MarkdownList = []
+    notes: Markdown | None = None
+
+
+ExerciseItem = Union[Markdown, Exercise]
+
+
+class Training(Node):
+    id: Slug
+    title: Text
+    for_: RoleRefs = Field(alias="for", min_length=1)
+    minutes: Minutes | None = None
+    when: Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^(before-kickoff|any|week-[1-9][0-9]*)$")] = "before-kickoff"
+    objectives: MarkdownList = []
+    guide: Text | None = None
+    exercises: Annotated[list[ExerciseItem], BeforeValidator(_as_list)] = []
+
+
+class Confidentiality(Node):
+    norms: Annotated[MarkdownList, Field(min_length=1)]
+    exceptions: MarkdownList = []
+    administrator_sees: Markdown | None = None
+    agreement: Markdown | None = None
+
+
+class Agreement(Node):
+    clauses: MarkdownList = []
+
+
+class AgendaItem(Node):
+    minutes: Minutes
+    step: Markdown
+    lead: RoleRef | None = None
+
+
+class Session(Node):
+    number: Annotated[int, Field(ge=1)]
+    title: Text
+    purpose: Markdown | None = None
+    minutes: Minutes | None = None
+    prep: dict[RoleRef, MarkdownList] = {}
+    agenda: list[AgendaItem] = []
+    exercises: dict[RoleRef, Annotated[list[ExerciseItem], BeforeValidator(_as_list)]] = {}
+    prompts: MarkdownList = []
+    reflection: MarkdownList = []
+    commitments: MarkdownList = []
+
+
+class Checkin(Node):
+    after_session: Annotated[int, Field(ge=1)]
+    title: Text
+    with_: RoleRefs = Field([], alias="with")
+    questions: MarkdownList = []
+
+
+class Evaluation(Node):
+    questions: MarkdownList = []
+    measures: MarkdownList = Field([], description="Before/after measures of the programme itself.")
+
+
+class Recognition(Node):
+    certificate: bool = False
+    criteria: Markdown | None = None
+
+
+class Change(Node):
+    version: SemVer
+    date: dt.date
+    changes: MarkdownList = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _date_text(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("date"), dt.datetime):
+            data = {**data, "date": data["date"].date()}
+        return data
+
+
+class Programme(Node):
+    id: Slug
+    title: Text
+    version: SemVer
+    status: Literal["draft", "published"] = "published"
+    language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    model: Literal[MODELS]  # type: ignore[valid-type]
+    summary: Markdown
+    purpose: Purpose
+    roles: Annotated[list[Role], Field(min_length=2)]
+    schedule: Schedule
+    goal_format: GoalFormat
+    training: list[Training] = []
+    confidentiality: Confidentiality
+    agreement: Agreement | None = None
+    sessions: Annotated[list[Session], Field(min_length=1)]
+    checkins: list[Checkin] = []
+    evaluation: Evaluation | None = None
+    recognition: Recognition | None = None
+    changelog: list[Change] = []
+
+    # -- conveniences for templates (plain data, no logic in templates) --
+    def role(self, role_id: str) -> Role | None:
+        return next((r for r in self.roles if r.id == role_id), None)
+
+    @property
+    def model_title(self) -> str:
+        return MODEL_TITLES[self.model]
+
+    @property
+    def participant_roles(self) -> list[Role]:
+        return [r for r in self.roles if r.workbook]
+
+    def session_minutes(self, session: Session) -> int:
+        return session.minutes or self.schedule.session_minutes
+
+
+# Built-in goal formats: key, label, prompt. A programme may override any of them by key.
+BUILTIN_GOAL_FIELDS: dict[str, list[tuple[str, str, str]]] = {
+    "SMART": [
+        ("specific", "Specific", "What exactly will you do or change?"),
+        ("measurable", "Measurable", "How will you and your partner see progress?"),
+        ("achievable", "Achievable", "Why is this within reach with the time you have?"),
+        ("relevant", "Relevant", "How does it connect to your role and the organisation's goals?"),
+        ("time_bound", "Time-bound", "By which session or date will it be done?"),
+    ],
+    "REAL": [
+        ("relevant", "Relevant", "Why does this matter to your work right now?"),
+        ("experimental", "Experimental", "What will you try that you have not tried before?"),
+        ("aspirational", "Aspirational", "What would success look like if it went really well?"),
+        ("learning", "Learning-based", "What do you want to understand by the end?"),
+    ],
+    "GROW": [
+        ("goal", "Goal", "What do you want to achieve?"),
+        ("reality", "Reality", "Where are you now? What have you tried?"),
+        ("options", "Options", "What could you do? List at least three options."),
+        ("will", "Will (way forward)", "What will you do, by when, and who will know?"),
+    ],
+    "custom": [],
+}
+
+
+def goal_fields(fmt: GoalFormat) -> list[GoalField]:
+    """The effective fields of a goal format: built-ins, overridden or extended by the programme."""
+    fields = [GoalField(key=k, label=label, prompt=prompt) for k, label, prompt in BUILTIN_GOAL_FIELDS[fmt.name]]
+    by_key = {f.key: i for i, f in enumerate(fields)}
+    for own in fmt.fields:
+        if own.key in by_key:
+            base = fields[by_key[own.key]]
+            fields[by_key[own.key]] = GoalField(
+                key=own.key, label=own.label or base.label, prompt=own.prompt or base.prompt
+            )
+        else:
+            fields.append(GoalField(key=own.key, label=own.label or own.key.replace("_", " ").capitalize(),
+                                    prompt=own.prompt))
+    return fields
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Programme.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Mentoring programme"
+    return schema

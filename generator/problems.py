@@ -1,0 +1,58 @@
+"""Problems found in user input, and the one formatter that prints them.
+
+Exceptions are for bugs; problems are for users. Every step returns a list of
+``Problem`` values and the CLI decides what to do with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int  # 1-based; 0 when unknown
+    column: int  # 1-based; 0 when unknown
+    message: str
+    hint: str = ""
+    severity: str = "error"  # error | warning
+
+    def text(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.column or 1}"
+        out = f"{where}: {self.severity}: {self.message}"
+        if self.hint:
+            out += f"; {self.hint}"
+        return out
+
+    def github(self) -> str:
+        level = "error" if self.severity == "error" else "warning"
+        props = [f"file={self.file}"]
+        if self.line:
+            props.append(f"line={self.line}")
+            props.append(f"col={self.column or 1}")
+        message = self.message + (f"; {self.hint}" if self.hint else "")
+        # GitHub workflow commands need %, CR and LF escaped in the message.
+        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{level} {','.join(props)}::{message}"
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A path as a designer would type it: relative to the project when possible."""
+    root = root or Path.cwd()
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def format_problems(problems: list[Problem], fmt: str = "text") -> str:
+    lines = [p.github() if fmt == "github" else p.text() for p in sorted(problems)]
+    return "\n".join(lines)
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)

@@ -1,0 +1,42 @@
+"""Where things live in a handbook repository (programmes, guides, theme, output)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> "Project":
+        """The nearest folder upwards that has mkdocs.yml or programs/ (else the start folder)."""
+        start = (start or Path.cwd()).resolve()
+        for folder in (start, *start.parents):
+            if (folder / "mkdocs.yml").is_file() or (folder / "programs").is_dir():
+                return cls(folder)
+        return cls(start)
+
+    @property
+    def programs_dir(self) -> Path:
+        return self.root / "programs"
+
+    @property
+    def guides_dir(self) -> Path:
+        return self.root / "guides"
+
+    @property
+    def theme_dir(self) -> Path:
+        own = self.root / "theme"
+        if (own / "workbook").is_dir():
+            return own
+        return PACKAGE_DIR.parent / "theme"
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(os.environ.get("HANDBOOK_CACHE", self.root / ".cache" / "handbook"))
