@@ -157,7 +157,8 @@ def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
         hint = "fix the spelling" if suggestion else (
             f"allowed keys here: {', '.join(allowed)}" if allowed else "remove it")
         return Problem(file, line, col, f"unknown key '{path[-1]}'{suggestion}", hint)
-    line, col = doc.where(path)
+    # a list or mapping is best pointed at by its key; a single value by the value itself
+    line, col = doc.where(path, key=isinstance(value, (list, dict)))
     if kind in _TYPE_WORDS:
         return Problem(file, line, col, f"'{name}' should be {_TYPE_WORDS[kind]}, not {_describe(value)}")
     if kind == "literal_error":
