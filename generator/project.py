@@ -33,7 +33,7 @@ class Project:
     @property
     def theme_dir(self) -> Path:
         own = self.root / "theme"
-        if (own / "workbook").is_dir():
+        if (own / "pages").is_dir():
             return own
         return PACKAGE_DIR.parent / "theme"
 

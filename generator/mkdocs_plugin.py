@@ -1,0 +1,61 @@
+"""Thin MkDocs adapter: translates MkDocs events into calls to the engine-neutral core.
+
+Enabled in mkdocs.yml as ``plugins: [handbook]`` so ``mkdocs build``, ``mkdocs serve`` and
+``mike`` work on the repository as it is. All real work lives in ``site`` and ``workbook``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .pages import CATALOGUE_MARKER
+from .problems import format_problems
+from .project import Project
+from .site import SiteContent, env_flag, load_site
+
+
+class HandbookConfig(Config):
+    drafts = c.Type(bool, default=False)
+    pdfs = c.Type(bool, default=True)
+
+
+class HandbookPlugin(BasePlugin[HandbookConfig]):
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config):
+        self.project = Project(Path(config.config_file_path).resolve().parent)
+        drafts = env_flag("HANDBOOK_DRAFTS", self.config.drafts)
+        self.pdfs = env_flag("HANDBOOK_PDFS", self.config.pdfs and getattr(self, "command", "build") != "serve")
+        content, problems = load_site(self.project, drafts=drafts, pdfs=self.pdfs)
+        if content is None:  # refuse before MkDocs cleans the site folder
+            raise PluginError("programme files have problems:\n" + format_problems(problems))
+        self.content: SiteContent = content
+        config.nav = content.nav
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        for path, markdown in self.content.pages.items():
+            files.append(File.generated(config, path, content=markdown))
+        if self.pdfs:
+            from .workbook import build_pdfs
+
+            for pdf in build_pdfs(self.project, self.content.programmes):
+                files.append(File(pdf.site_path, src_dir=str(pdf.folder), dest_dir=config.site_dir,
+                                  use_directory_urls=config.use_directory_urls))
+        return files
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
+
+    def on_serve(self, server, config, builder):
+        for folder in (self.project.programs_dir, self.project.root / "theme"):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server

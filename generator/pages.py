@@ -1,0 +1,160 @@
+"""Render a programme into the handbook site's Markdown pages (engine-neutral).
+
+The result is plain data: ``{path inside docs: Markdown text}`` plus a navigation list. The
+MkDocs adapter hands these to MkDocs; another engine could take them as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .model import Programme, exercises_for, goal_fields, prep_for, training_exercises
+from .render import CADENCE_WEEKS, CADENCE_WORDS, clock, environment, programme_weeks, session_week
+
+CATALOGUE_MARKER = "<!-- handbook:catalogue -->"
+
+
+@dataclass(frozen=True)
+class Download:
+    title: str
+    filename: str  # relative to the programme's folder in the site
+    description: str
+
+
+def programme_dir(prog: Programme) -> str:
+    return f"programs/{prog.id}"
+
+
+def session_path(prog: Programme, number: int) -> str:
+    return f"{programme_dir(prog)}/sessions/session-{number:02d}.md"
+
+
+def downloads(prog: Programme) -> list[Download]:
+    """The PDFs built for a programme (file names are part of the contract with ``workbook``)."""
+    items = []
+    for role in prog.participant_roles:
+        items.append(Download(f"{role.title} workbook", f"downloads/{prog.id}-{role.id}-workbook.pdf",
+                              "Everything this role needs, with space to write: agreement, goals, every session."))
+        items.append(Download(f"{role.title} session sheets", f"downloads/{prog.id}-{role.id}-session-sheets.pdf",
+                              "One page per session for quick printing."))
+    items.append(Download("Facilitator guide", f"downloads/{prog.id}-facilitator-guide.pdf",
+                          "For trainers: training modules with timings, objectives, exercises and a run sheet."))
+    return items
+
+
+def _timeline(prog: Programme) -> dict[str, Any]:
+    """Coordinates for the overview's timeline picture (sessions, check-ins, re-up point)."""
+    step = CADENCE_WEEKS[prog.schedule.cadence]
+    last = programme_weeks(prog)
+    reup = prog.schedule.reup_after_weeks
+    span = max(last, reup or 0, 2)
+    width, left, right = 760, 40, 40
+
+    def x(week: float) -> float:
+        return round(left + (week - 1) / (span - 1) * (width - left - right), 1)
+
+    sessions = [{"x": x(session_week(prog, s)), "number": s.number, "title": s.title} for s in prog.sessions]
+    checkins = [{"x": x(session_week(prog, prog.sessions[c.after_session - 1]) + step / 2), "title": c.title}
+                for c in prog.checkins if c.after_session <= len(prog.sessions)]
+    return {
+        "width": width, "height": 130, "x0": left, "x1": width - right,
+        "sessions": sessions, "checkins": checkins,
+        "reup": {"x": x(reup), "week": reup} if reup else None,
+        "weeks": span,
+    }
+
+
+def _agenda(prog: Programme, session) -> list[dict[str, Any]]:
+    rows, start = [], 0
+    for item in session.agenda:
+        lead = prog.role(item.lead).title if item.lead and prog.role(item.lead) else (item.lead or "").capitalize()
+        rows.append({"start": clock(start), "end": clock(start + item.minutes), "minutes": item.minutes,
+                     "step": item.step, "lead": lead})
+        start += item.minutes
+    return rows
+
+
+def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> dict[str, str]:
+    """Every page of one programme, as Markdown keyed by its path inside the docs folder."""
+    env = environment(theme_dir)
+    base = programme_dir(prog)
+    by_role = {
+        s.number: [{"role": r, "prep": prep_for(s, r.id), "exercises": exercises_for(s, r.id)} for r in prog.roles]
+        for s in prog.sessions
+    }
+    context = {
+        "p": prog,
+        "sessions": [{"s": s, "week": session_week(prog, s), "minutes": prog.session_minutes(s),
+                      "path": f"sessions/session-{s.number:02d}.md", "agenda": _agenda(prog, s),
+                      "roles": by_role[s.number]} for s in prog.sessions],
+        "cadence_words": CADENCE_WORDS[prog.schedule.cadence],
+        "weeks": programme_weeks(prog),
+        "goal_fields": goal_fields(prog.goal_format),
+        "training": [{"m": m, "exercises": training_exercises(m),
+                      "roles": [prog.role(r).title if prog.role(r) else r for r in m.for_]} for m in prog.training],
+        "downloads": downloads(prog),
+        "pdfs": pdfs,
+        "timeline": _timeline(prog),
+        "role_title": lambda rid: prog.role(rid).title if prog.role(rid) else rid.capitalize(),
+    }
+    pages = {
+        f"{base}/index.md": env.get_template("pages/overview.md.j2").render(context),
+        f"{base}/goals.md": env.get_template("pages/goals.md.j2").render(context),
+        f"{base}/training.md": env.get_template("pages/training.md.j2").render(context),
+        f"{base}/confidentiality.md": env.get_template("pages/confidentiality.md.j2").render(context),
+        f"{base}/checkins.md": env.get_template("pages/checkins.md.j2").render(context),
+        f"{base}/evaluation.md": env.get_template("pages/evaluation.md.j2").render(context),
+        f"{base}/changelog.md": env.get_template("pages/changelog.md.j2").render(context),
+        f"{base}/downloads.md": env.get_template("pages/downloads.md.j2").render(context),
+    }
+    template = env.get_template("pages/session.md.j2")
+    for i, item in enumerate(context["sessions"]):
+        previous = context["sessions"][i - 1] if i else None
+        following = context["sessions"][i + 1] if i + 1 < len(context["sessions"]) else None
+        pages[f"{base}/{item['path']}"] = template.render(context, item=item, previous=previous, following=following)
+    return pages
+
+
+def catalogue(programmes: list[Programme], theme_dir: Path) -> str:
+    """The home page's catalogue of programmes (Markdown)."""
+    rows = [{"p": p, "weeks": programme_weeks(p), "cadence": CADENCE_WORDS[p.schedule.cadence],
+             "sessions": [(s.number, session_path(p, s.number)) for s in p.sessions]}
+            for p in sorted(programmes, key=lambda p: p.title.lower())]
+    return environment(theme_dir).get_template("pages/catalogue.md.j2").render(rows=rows)
+
+
+def navigation(programmes: list[Programme], guides: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Site navigation as plain data (the shape of mkdocs.yml's ``nav``).
+
+    ``guides`` are (path inside docs, title) of the hand-written pages other than the home page.
+    """
+    nav: list[dict[str, Any]] = [{"Home": "index.md"}]
+    section = []
+    for prog in sorted(programmes, key=lambda p: p.title.lower()):
+        base = programme_dir(prog)
+        section.append({prog.title: [
+            f"{base}/index.md",
+            {"Goals": f"{base}/goals.md"},
+            {"Training": f"{base}/training.md"},
+            {"Confidentiality & agreement": f"{base}/confidentiality.md"},
+            {"Sessions": [{f"{s.number}. {s.title}": session_path(prog, s.number)} for s in prog.sessions]},
+            {"Check-ins": f"{base}/checkins.md"},
+            {"Evaluation": f"{base}/evaluation.md"},
+            {"Changelog": f"{base}/changelog.md"},
+            {"Downloads": f"{base}/downloads.md"},
+        ]})
+    if section:
+        nav.append({"Programmes": section})
+    groups: dict[str, list[Any]] = {}
+    for path, title in sorted(guides, key=lambda g: (g[0].count("/"), g[0])):
+        folder = path.split("/")[0] if "/" in path else ""
+        label = {"training": "Training guides", "goals": "Goal formats"}.get(folder, folder.replace("-", " ").capitalize())
+        groups.setdefault(label, []).append({title: path})
+    for label, entries in groups.items():
+        if label:
+            nav.append({label: entries})
+        else:
+            nav.extend(entries)
+    return nav

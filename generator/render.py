@@ -1,0 +1,97 @@
+"""Shared rendering helpers: the Jinja2 environment over ``theme/`` and the one Markdown renderer.
+
+Templates hold presentation; Python hands them plain data. Programme text is Markdown and is
+turned into HTML by ``markdown_html`` only (raw HTML is never passed through).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import markdown as md
+from markupsafe import Markup, escape
+
+from .model import Programme, Session
+
+CADENCE_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4, "once": 1}
+CADENCE_WORDS = {"weekly": "every week", "fortnightly": "every two weeks", "monthly": "every month", "once": "once"}
+
+
+def _safe_markdown() -> md.Markdown:
+    converter = md.Markdown(extensions=["sane_lists", "smarty"], output_format="html")
+    # No raw HTML: block and inline HTML handlers are removed, so '<' is escaped as text.
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return converter
+
+
+_MD = _safe_markdown()
+
+
+def markdown_html(text: str | None, *, inline: bool = False) -> Markup:
+    """Programme Markdown -> HTML, with raw HTML escaped. ``inline`` drops the outer <p>."""
+    if not text:
+        return Markup("")
+    html = _MD.reset().convert(str(text))
+    if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+def md_cell(text: str | None) -> str:
+    """Text made safe for one Markdown table cell."""
+    return re.sub(r"\s+", " ", str(text or "")).replace("|", "\\|").strip()
+
+
+def md_indent(text: str | None, width: int = 4) -> str:
+    """Indent every line after the first (for list items and tabs in generated Markdown)."""
+    return str(text or "").strip().replace("\n", "\n" + " " * width)
+
+
+def session_week(prog: Programme, session: Session) -> int:
+    """The week of the programme in which a session falls (week 1 = kick-off)."""
+    return 1 + (session.number - 1) * CADENCE_WEEKS[prog.schedule.cadence]
+
+
+def programme_weeks(prog: Programme) -> int:
+    return session_week(prog, prog.sessions[-1])
+
+
+def hours(value: float | None) -> str:
+    if value is None:
+        return ""
+    whole, minutes = int(value), round((value - int(value)) * 60)
+    if minutes == 60:
+        whole, minutes = whole + 1, 0
+    if whole and minutes:
+        return f"{whole} h {minutes} min"
+    return f"{whole} h" if whole else f"{minutes} min"
+
+
+def clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+@lru_cache(maxsize=8)
+def environment(theme_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(theme_dir)),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "svg.j2"), default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        markdown=markdown_html,
+        inline=lambda text: markdown_html(text, inline=True),
+        cell=md_cell,
+        mdindent=md_indent,
+        hours=hours,
+        clock=clock,
+        esc=escape,
+    )
+    return env

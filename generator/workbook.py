@@ -1,0 +1,231 @@
+"""Workbooks: programme -> print HTML (Jinja2 templates in theme/workbook) -> PDF (WeasyPrint).
+
+Three kinds of document per programme: a workbook and a pack of session sheets for every
+participant role, and one facilitator guide. PDFs are cached by content hash and rendered in
+worker processes (one task per process, so WeasyPrint's memory goes back to the OS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from . import __version__
+from .model import Programme, Role, exercises_for, goal_fields, prep_for, training_exercises
+from .pages import downloads
+from .project import Project
+from .render import CADENCE_WORDS, clock, environment, programme_weeks, session_week
+
+PAPER = {"a4": "A4", "letter": "letter"}
+KINDS = ("workbook", "session-sheets", "facilitator-guide")
+
+
+@dataclass(frozen=True)
+class Job:
+    programme: Programme
+    kind: str  # workbook | session-sheets | facilitator-guide
+    role_id: str | None
+    filename: str  # site path, e.g. programs/x/downloads/x-role-workbook.pdf
+
+
+@dataclass(frozen=True)
+class BuiltPdf:
+    folder: Path  # cache folder that holds site_path
+    site_path: str
+
+
+def edition_date(prog: Programme) -> dt.date:
+    """The date printed on a document: SOURCE_DATE_EPOCH if set, else the current version's changelog date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    for change in prog.changelog:
+        if change.version == prog.version:
+            return change.date
+    return dt.date.today()
+
+
+def jobs_for(prog: Programme) -> list[Job]:
+    base = f"programs/{prog.id}/"
+    jobs = []
+    for item in downloads(prog):
+        name = item.filename.rsplit("/", 1)[-1]
+        if name.endswith("-facilitator-guide.pdf"):
+            jobs.append(Job(prog, "facilitator-guide", None, base + item.filename))
+            continue
+        for role in prog.participant_roles:
+            if name == f"{prog.id}-{role.id}-workbook.pdf":
+                jobs.append(Job(prog, "workbook", role.id, base + item.filename))
+            elif name == f"{prog.id}-{role.id}-session-sheets.pdf":
+                jobs.append(Job(prog, "session-sheets", role.id, base + item.filename))
+    return jobs
+
+
+# ---------------------------------------------------------------- HTML
+
+def _mention(prog: Programme, session, role: Role) -> list[str]:
+    """One line per other role: what they do this session (titles only, never their steps)."""
+    lines = []
+    for other in prog.roles:
+        if other.id == role.id:
+            continue
+        titles = [ex.title for ex in exercises_for(session, other.id)]
+        prep = prep_for(session, other.id)
+        if titles:
+            lines.append(f"Your {other.title.lower()} practises: {', '.join(titles)}.")
+        elif prep:
+            lines.append(f"Your {other.title.lower()} prepares {len(prep)} item{'s' if len(prep) != 1 else ''} for this meeting.")
+    return lines
+
+
+def _agenda(prog: Programme, session) -> list[dict[str, Any]]:
+    rows, start = [], 0
+    for item in session.agenda:
+        lead = prog.role(item.lead).title if item.lead and prog.role(item.lead) else (item.lead or "").capitalize()
+        rows.append({"time": f"{clock(start)}–{clock(start + item.minutes)}", "minutes": item.minutes,
+                     "step": item.step, "lead": lead})
+        start += item.minutes
+    return rows
+
+
+def context(prog: Programme, kind: str, role_id: str | None, paper: str) -> dict[str, Any]:
+    role = prog.role(role_id) if role_id else None
+    fmt = prog.goal_format
+    sessions = []
+    for s in prog.sessions:
+        sessions.append({
+            "s": s, "week": session_week(prog, s), "minutes": prog.session_minutes(s),
+            "agenda": _agenda(prog, s),
+            "prep": prep_for(s, role.id) if role else [],
+            "exercises": exercises_for(s, role.id) if role else [],
+            "mentions": _mention(prog, s, role) if role else [],
+            "by_role": [{"role": r, "prep": prep_for(s, r.id), "exercises": exercises_for(s, r.id)} for r in prog.roles],
+        })
+    training = [{"m": m, "exercises": training_exercises(m),
+                 "roles": [prog.role(r).title if prog.role(r) else r for r in m.for_]}
+                for m in prog.training if role is None or role.id in m.for_ or "all" in m.for_]
+    signatories = prog.participant_roles
+    return {
+        "p": prog, "kind": kind, "role": role, "paper": PAPER[paper],
+        "edition": edition_date(prog).isoformat(),
+        "sessions": sessions,
+        "training": training,
+        "outcomes": [o for o in prog.purpose.outcomes if role is None or o.role in (role.id, "all", "both")],
+        "goal_fields": goal_fields(fmt),
+        "goal_owner": role is not None and (not fmt.owner or role.id in fmt.owner),
+        "goal_owners": [prog.role(o).title if prog.role(o) else o for o in fmt.owner],
+        "signatories": signatories,
+        "cadence_words": CADENCE_WORDS[prog.schedule.cadence],
+        "weeks": programme_weeks(prog),
+        "checkins": [c for c in prog.checkins if role is None or not c.with_ or role.id in c.with_
+                     or "coordinator" in c.with_ or "all" in c.with_],
+        "generator": f"handbook {__version__}",
+    }
+
+
+def render_html(prog: Programme, kind: str, role_id: str | None, theme_dir: Path, paper: str = "a4") -> str:
+    template = environment(theme_dir).get_template(f"workbook/{kind}.html.j2")
+    return template.render(context(prog, kind, role_id, paper))
+
+
+# ---------------------------------------------------------------- PDF
+
+def write_pdf(html: str, target: Path, theme_dir: Path, extra_roots: list[Path] | None = None) -> list[str]:
+    """Render HTML to a PDF file; returns the URLs the locked fetcher refused."""
+    from weasyprint import CSS, HTML
+
+    from .fetcher import LockedFetcher
+
+    theme_dir = theme_dir.resolve()
+    fetcher = LockedFetcher([theme_dir / "workbook"] + (extra_roots or []))
+    base = (theme_dir / "workbook").as_uri() + "/"
+    stylesheet = CSS(filename=str(theme_dir / "workbook" / "print.css"), url_fetcher=fetcher)
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + f".{os.getpid()}.part")
+    document.write_pdf(
+        str(partial), stylesheets=[stylesheet], pdf_forms=True, pdf_tags=True, pdf_variant="pdf/ua-1",
+        presentational_hints=False, attachments=[], uncompressed_pdf=False,
+    )
+    os.replace(partial, target)
+    return fetcher.refused
+
+
+def _theme_digest(theme_dir: Path) -> str:
+    digest = hashlib.sha256()
+    folder = theme_dir / "workbook"
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(job: Job, theme_digest: str, paper: str) -> str:
+    payload = {
+        "generator": __version__,
+        "programme": job.programme.model_dump(mode="json", by_alias=True),
+        "kind": job.kind, "role": job.role_id, "paper": paper, "theme": theme_digest,
+        "edition": edition_date(job.programme).isoformat(),
+        "file": job.filename,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _render_task(task: tuple[Job, str, str, str]) -> str:
+    job, theme_dir, target, paper = task
+    html = render_html(job.programme, job.kind, job.role_id, Path(theme_dir), paper)
+    write_pdf(html, Path(target), Path(theme_dir))
+    return target
+
+
+def build_pdfs(project: Project, programmes: list[Programme], *, jobs: int | None = None, paper: str | None = None,
+               progress: Callable[[int, int, str], None] | None = None) -> list[BuiltPdf]:
+    """Render every PDF of every programme (unchanged ones come from the cache)."""
+    paper = (paper or os.environ.get("HANDBOOK_PAPER") or "a4").lower()
+    jobs = jobs or int(os.environ.get("HANDBOOK_JOBS") or 0) or os.cpu_count() or 1
+    theme_dir = project.theme_dir
+    digest = _theme_digest(theme_dir)
+    cache = project.cache_dir / "pdf"
+    built: list[BuiltPdf] = []
+    todo: list[tuple[Job, str, str, str]] = []
+    for prog in programmes:
+        for job in jobs_for(prog):
+            folder = cache / cache_key(job, digest, paper)
+            built.append(BuiltPdf(folder, job.filename))
+            target = folder / job.filename
+            if not target.is_file():
+                todo.append((job, str(theme_dir), str(target), paper))
+    report = progress or _progress_bar
+    total = len(todo)
+    if total:
+        report(0, total, "")
+        if jobs == 1 or total == 1:
+            for i, task in enumerate(todo, 1):
+                report(i, total, _render_task(task))
+        else:
+            ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
+            with ctx.Pool(min(jobs, total), maxtasksperchild=1) as pool:
+                for i, done in enumerate(pool.imap_unordered(_render_task, todo), 1):
+                    report(i, total, done)
+    return built
+
+
+def _progress_bar(done: int, total: int, name: str) -> None:
+    width = 24
+    filled = width * done // max(total, 1)
+    label = Path(name).name if name else "starting"
+    end = "\n" if done == total else ""
+    stream = sys.stderr
+    if stream.isatty():
+        stream.write(f"\r  PDFs [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:50]:<50}{end}")
+    elif done == total or done == 0:
+        stream.write(f"  PDFs: {done}/{total} rendered\n")
+    stream.flush()
