@@ -16,6 +16,8 @@ from .problems import format_problems, has_errors
 from .project import Project
 
 EXAMPLES = {
+    "build": "examples:\n  handbook build\n  handbook build --out public --drafts --paper letter --jobs 2",
+    "serve": "example:\n  handbook serve --drafts",
     "validate": "examples:\n  handbook validate\n  handbook validate programs/digital-leaders.yaml --format github",
     "schema": "example:\n  handbook schema > schema/program.schema.json",
 }
@@ -48,6 +50,43 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from .build import BuildFailed, BuildOptions, build
+
+    project = Project.find()
+    options = BuildOptions(out=Path(args.out), drafts=args.drafts, pdfs=not args.no_pdfs, jobs=args.jobs,
+                           paper=args.paper, verbose=args.verbose)
+    print(f"Building the handbook into {args.out}/ …", file=sys.stderr)
+    try:
+        problems = build(project, options)
+    except BuildFailed as exc:
+        print(f"handbook: {exc}; the previous output in {args.out}/ is unchanged", file=sys.stderr)
+        return 1
+    if problems:
+        print(format_problems(problems))
+    if has_errors(problems):
+        print(f"handbook: nothing was built; fix the problems above (the previous output in {args.out}/ is unchanged)",
+              file=sys.stderr)
+        return 1
+    print(f"Built {args.out}/", file=sys.stderr)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+
+    from .build import BuildOptions, engine_env
+
+    project = Project.find()
+    env = engine_env(BuildOptions(out=project.root / "site", drafts=args.drafts, pdfs=False))
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.root / "mkdocs.yml"), "-a", args.addr]
+    try:
+        return subprocess.call(command, cwd=project.root, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="handbook", description="Build mentoring-programme handbooks (site + PDF workbooks) from YAML.")
     parser.add_argument("--version", action="version", version=f"handbook {__version__}")
@@ -63,6 +102,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "github"], default="text",
                    help="text for people, github for workflow annotations (default: text)")
     p.set_defaults(func=_validate)
+
+    p = verb("build", "Build the handbook site and every PDF workbook into one folder (atomically).")
+    p.add_argument("--out", default="site", help="output folder (default: site)")
+    p.add_argument("--drafts", action="store_true", help="include programmes with status: draft")
+    p.add_argument("--jobs", type=int, default=None, help="PDF worker processes (default: number of cores)")
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size of the PDFs (default: a4)")
+    p.add_argument("--no-pdfs", action="store_true", help="build the site only (faster previews)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show the site engine's log")
+    p.set_defaults(func=_build)
+
+    p = verb("serve", "Preview the site with live reload when a programme, guide or theme file changes.")
+    p.add_argument("--drafts", action="store_true", help="include programmes with status: draft")
+    p.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+    p.set_defaults(func=_serve)
 
     p = verb("schema", "Print the JSON Schema of a programme file (for editor autocompletion).")
     p.set_defaults(func=_schema)

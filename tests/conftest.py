@@ -25,3 +25,36 @@ def make_project(root: Path, programmes: dict[str, str] | None = None) -> Path:
 @pytest.fixture
 def contract_text() -> str:
     return CONTRACT_FILE.read_text(encoding="utf-8")
+
+
+def copy_handbook(root: Path, programmes: dict[str, str]) -> Path:
+    """A copy of this repository's handbook set-up (mkdocs.yml, guides, theme) with other programmes."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "guides", root / "guides")
+    shutil.copytree(REPO / "theme", root / "theme")
+    shutil.copytree(FIXTURES / "guides", root / "guides", dirs_exist_ok=True)
+    (root / "programs").mkdir()
+    for name, text in programmes.items():
+        (root / "programs" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def run_handbook(root: Path, *args: str, env: dict[str, str] | None = None):
+    import subprocess
+    import sys
+
+    full_env = {**os.environ, "HANDBOOK_CACHE": str(root / ".cache"), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=root, capture_output=True, text=True,
+                          env=full_env)
+
+
+@pytest.fixture(scope="session")
+def built_handbook(tmp_path_factory) -> Path:
+    """The contract fixture plus one shipped programme, built once (site + PDFs) for the whole run."""
+    root = copy_handbook(tmp_path_factory.mktemp("handbook"), {"bridge-builders": CONTRACT_FILE.read_text(encoding="utf-8")})
+    shipped = REPO / "programs" / "digital-leaders.yaml"
+    shutil.copy(shipped, root / "programs" / shipped.name)
+    run = run_handbook(root, "build", "--jobs", "2")
+    assert run.returncode == 0, run.stdout + run.stderr
+    return root / "site"

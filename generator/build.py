@@ -1,0 +1,105 @@
+"""Build the whole handbook (site + PDFs) atomically.
+
+The site engine runs as its own command (``mkdocs build``, through our plugin) into a fresh
+folder beside the output; the folder is swapped in only when everything succeeded, so a failed,
+interrupted or killed build leaves the previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Problem
+from .project import Project
+from .site import load_site
+
+STAGING_PREFIX = ".handbook-staging-"
+
+
+@dataclass
+class BuildOptions:
+    out: Path
+    drafts: bool = False
+    pdfs: bool = True
+    jobs: int | None = None
+    paper: str = "a4"
+    strict: bool = True
+    verbose: bool = False
+
+
+class BuildFailed(Exception):
+    """The engine failed; ``output`` holds what it printed."""
+
+    def __init__(self, message: str, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output
+
+
+def engine_env(options: BuildOptions) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "NO_MKDOCS_2_WARNING": "1",
+        "HANDBOOK_DRAFTS": "1" if options.drafts else "0",
+        "HANDBOOK_PDFS": "1" if options.pdfs else "0",
+        "HANDBOOK_PAPER": options.paper,
+    })
+    if options.jobs:
+        env["HANDBOOK_JOBS"] = str(options.jobs)
+    return env
+
+
+def site_command(project: Project, target: Path, options: BuildOptions) -> list[str]:
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(project.root / "mkdocs.yml"), "-d", str(target)]
+    if options.strict:
+        command.append("--strict")
+    if not options.verbose:
+        command.append("--quiet")
+    return command
+
+
+def _remove_stale_staging(out: Path) -> None:
+    for stale in out.parent.glob(f"{STAGING_PREFIX}{out.name}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging`` with renames only (the old output survives a crash)."""
+    if out.exists():
+        old = out.parent / f"{STAGING_PREFIX}{out.name}-old-{os.getpid()}"
+        os.replace(out, old)
+        try:
+            os.replace(staging, out)
+        except OSError:
+            os.replace(old, out)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, out)
+
+
+def build(project: Project, options: BuildOptions) -> list[Problem]:
+    """Validate, build into a staging folder, then swap. Returns problems (empty when built)."""
+    content, problems = load_site(project, drafts=options.drafts, pdfs=options.pdfs)
+    if content is None:
+        return problems
+    out = options.out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(out)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out.name}-", dir=out.parent))
+    try:
+        # the engine's log and the PDF progress bar go straight to our stderr
+        run = subprocess.run(site_command(project, staging, options), cwd=project.root, env=engine_env(options),
+                             stdout=sys.stderr, text=True)
+        if run.returncode != 0:
+            raise BuildFailed("the site engine (mkdocs build) failed")
+        _swap_in(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return problems

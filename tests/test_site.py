@@ -1,0 +1,142 @@
+"""The built site, read as a participant would: parse the HTML MkDocs wrote."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from conftest import CONTRACT_FILE, copy_handbook, run_handbook
+
+
+def page(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def text_of(soup: BeautifulSoup) -> str:
+    return re.sub(r"\s+", " ", soup.select_one("article").get_text(" "))
+
+
+def test_catalogue_lists_programmes_with_links_to_each_session(built_handbook):
+    home = page(built_handbook, "")
+    cards = home.select(".hb-catalogue li")
+    titles = [c.select_one("a").get_text() for c in cards]
+    assert titles == ["Bridge Builders", "Digital Leaders"]
+    bridge = cards[0]
+    assert "Reverse mentoring (technical)" in bridge.get_text()
+    assert "every week" in bridge.get_text() and "Engineer mentor" in bridge.get_text()
+    session_links = [a["href"] for a in bridge.select("a")][1:]
+    assert session_links == [f"programs/bridge-builders/sessions/session-0{n}/" for n in (1, 2, 3)]
+    for href in session_links:  # "my programme, this week" is one click from home
+        assert (built_handbook / href / "index.html").is_file()
+
+
+def test_session_page_has_a_tab_per_role_with_prep_and_exercise_steps(built_handbook):
+    soup = page(built_handbook, "programs/bridge-builders/sessions/session-01")
+    labels = [label.get_text(strip=True) for label in soup.select(".tabbed-labels label")]
+    assert labels == ["Engineer mentor", "Director"]
+    blocks = soup.select(".tabbed-content .tabbed-block")
+    mentor, director = (re.sub(r"\s+", " ", b.get_text(" ")) for b in blocks)
+    assert "Find three team channels worth following" in mentor
+    assert "Lurk with purpose" in director and "Note one recurring question" in director
+    assert "Lurk with purpose" not in mentor
+    agenda = [td.get_text(strip=True) for td in soup.select("article table td")]
+    assert "0:00–0:15" in agenda and "Introductions" in agenda and "0:15–0:45" in agenda
+
+
+def test_every_programme_page_shows_the_version(built_handbook):
+    folder = built_handbook / "programs" / "bridge-builders"
+    pages = sorted(p.parent for p in folder.rglob("index.html"))
+    assert len(pages) == 8 + 3
+    for path in pages:
+        soup = BeautifulSoup((path / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert "version 1.2.0" in re.sub(r"\s+", " ", soup.select_one(".hb-meta").get_text()), path
+
+
+def test_goals_page_explains_format_fields_and_examples(built_handbook):
+    text = text_of(page(built_handbook, "programs/bridge-builders/goals"))
+    for words in ("Goals: SMART", "Specific", "Which tool, which habit?", "Measurable", "Time-bound",
+                  "Post one useful update on the team channel every Friday"):
+        assert words in text
+
+
+def test_overview_has_outcomes_roles_hours_and_a_timeline(built_handbook):
+    soup = page(built_handbook, "programs/bridge-builders")
+    text = text_of(soup)
+    assert "Posts weekly on the team channel by session 3." in text
+    assert "about 1 h 30 min a week" in text
+    svg = soup.select_one(".hb-timeline svg")
+    assert len(svg.select(".hb-tl-session")) == 3
+    assert len(svg.select(".hb-tl-checkin")) == 1
+    assert svg.select_one(".hb-tl-reup") is not None
+
+
+def test_downloads_page_links_pdfs_that_exist(built_handbook):
+    soup = page(built_handbook, "programs/bridge-builders/downloads")
+    links = [a["href"] for a in soup.select("article a") if a["href"].endswith(".pdf")]
+    assert len(links) == 5
+    base = built_handbook / "programs" / "bridge-builders" / "downloads"
+    for href in links:
+        assert (base / href).resolve().is_file(), href
+
+
+def test_training_page_links_the_guide(built_handbook):
+    soup = page(built_handbook, "programs/bridge-builders/training")
+    hrefs = [a["href"] for a in soup.select("article a.md-button")]
+    assert hrefs == ["../../../training/upward/"]
+    assert (built_handbook / "training" / "upward" / "index.html").is_file()
+
+
+def test_search_index_holds_programme_words(built_handbook):
+    index = json.loads((built_handbook / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = " ".join(doc["text"] for doc in index["docs"])
+    assert "Lurk with purpose" in texts and "Publish a weekly update" in texts
+
+
+CDN_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com")
+
+
+def test_html_and_css_reference_no_third_party_host(built_handbook):
+    offenders = []
+    for path in built_handbook.rglob("*"):
+        if path.suffix in (".html", ".css", ".json", ".xml"):
+            data = path.read_text(encoding="utf-8", errors="ignore")
+            offenders += [(path.relative_to(built_handbook).as_posix(), h) for h in CDN_HOSTS if h in data]
+    assert offenders == []
+
+
+def test_theme_script_only_has_conditional_cdn_loaders(built_handbook):
+    """Material's bundle can lazy-load a mermaid renderer and a ResizeObserver polyfill; our pages
+    have no diagrams and every supported browser has ResizeObserver, so neither is ever requested
+    (the browser test records every request to prove it)."""
+    for path in built_handbook.rglob("*.js"):
+        urls = set(re.findall(r"https?://[^\s\"'`)]+", path.read_text(encoding="utf-8", errors="ignore")))
+        cdn = {u for u in urls if any(h in u for h in CDN_HOSTS)}
+        assert cdn <= {"https://unpkg.com/resize-observer-polyfill", "https://unpkg.com/mermaid@11/dist/mermaid.min.js"}, cdn
+
+
+def test_drafts_are_left_out_unless_asked(tmp_path):
+    draft = CONTRACT_FILE.read_text(encoding="utf-8").replace("status: published", "status: draft")
+    root = copy_handbook(tmp_path / "h", {"bridge-builders": draft})
+    run = run_handbook(root, "build", "--no-pdfs")
+    assert run.returncode == 0, run.stderr
+    assert not (root / "site" / "programs" / "bridge-builders").exists()
+    run = run_handbook(root, "build", "--no-pdfs", "--drafts")
+    assert run.returncode == 0, run.stderr
+    assert "draft" in page(root / "site", "programs/bridge-builders").select_one(".hb-meta").get_text()
+
+
+def test_invalid_programme_stops_the_build_and_keeps_old_output(tmp_path):
+    root = copy_handbook(tmp_path / "h", {"bridge-builders": CONTRACT_FILE.read_text(encoding="utf-8")})
+    assert run_handbook(root, "build", "--no-pdfs").returncode == 0
+    before = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    (root / "programs" / "bridge-builders.yaml").write_text(
+        CONTRACT_FILE.read_text(encoding="utf-8").replace("lead: mentor", "lead: mentr"), encoding="utf-8")
+    run = run_handbook(root, "build", "--no-pdfs")
+    assert run.returncode == 1
+    assert "programs/bridge-builders.yaml:74:15: error: unknown role 'mentr' (did you mean 'mentor'?)" in run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
+    after = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert after == before
