@@ -1,0 +1,93 @@
+"""A real browser (Debian's Chromium, driven by Playwright) on the built site, as a reader uses it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by 'make test' (apt-get install chromium)")
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_handbook: Path):
+    handler = functools.partial(_Quiet, directory=str(built_handbook))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
+
+
+def test_switching_role_tab_shows_that_roles_steps(page, server):
+    page.goto(f"{server}/programs/bridge-builders/sessions/session-01/")
+    mentor_step = page.get_by_text("Find three team channels worth following")
+    director_step = page.get_by_text("Open the team channel daily")
+    assert mentor_step.is_visible() and not director_step.is_visible()
+    page.locator(".tabbed-labels label", has_text="Director").first.click()
+    director_step.wait_for(state="visible", timeout=5000)
+    assert not mentor_step.is_visible()
+    assert all(url.startswith(server) for url in page.requests), [u for u in page.requests if not u.startswith(server)]
+
+
+def test_search_finds_a_word_from_a_programme(page, server):
+    page.goto(f"{server}/")
+    page.wait_for_load_state("networkidle")  # the search index is loaded by a worker
+    page.locator(".md-search__input").first.click()
+    page.locator(".md-search__input").press_sequentially("Lurk", delay=40)
+    result = page.locator(".md-search-result__item", has_text="Lurk with purpose").first
+    result.wait_for(state="visible", timeout=10000)
+    assert "bridge-builders/sessions/session-01" in result.locator("a").first.get_attribute("href")
+    assert all(url.startswith(server) for url in page.requests)
+
+
+def test_phone_width_page_is_readable_not_blank_or_overflowing(browser, server, tmp_path):
+    from PIL import Image, ImageStat
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{server}/programs/bridge-builders/sessions/session-01/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    png = page.screenshot(full_page=False)
+    (tmp_path / "phone.png").write_bytes(png)
+    context.close()
+    assert overflow <= 0, f"page is {overflow}px wider than the phone"
+    image = Image.open(io.BytesIO(png)).convert("L")
+    assert image.size == (780, 1688)
+    spread = ImageStat.Stat(image).stddev[0]
+    dark = sum(1 for value in image.tobytes() if value < 128) / (image.width * image.height)
+    assert spread > 20 and 0.01 < dark < 0.6, (spread, dark)
