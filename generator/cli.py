@@ -16,6 +16,12 @@ from .problems import format_problems, has_errors
 from .project import Project
 
 EXAMPLES = {
+    "new": "examples:\n  handbook new digital-leaders --model reverse-technical\n  handbook new spring-circle --model circle",
+    "calendar": "examples:\n  handbook calendar digital-leaders --start 2027-01-11\n"
+                "  handbook calendar digital-leaders --start 2027-01-11 --time 09:30 --tz Europe/London --out cohort.ics",
+    "publish": "examples:\n  handbook publish 2.0 --alias latest\n  handbook publish --list",
+    "diff": "examples:\n  handbook diff HEAD~1 HEAD\n  handbook diff origin/main HEAD --format markdown\n"
+            "  handbook diff old-programs/ programs/",
     "build": "examples:\n  handbook build\n  handbook build --out public --drafts --paper letter --jobs 2",
     "serve": "example:\n  handbook serve --drafts",
     "validate": "examples:\n  handbook validate\n  handbook validate programs/digital-leaders.yaml --format github",
@@ -87,6 +93,134 @@ def _serve(args: argparse.Namespace) -> int:
         return 0
 
 
+def _new(args: argparse.Namespace) -> int:
+    import re
+
+    from .load import load_text
+    from .scaffold import scaffold
+    from .validate import check_document
+
+    project = Project.find()
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", args.id):
+        print(f"handbook: error: '{args.id}' is not a valid id: use lowercase letters, digits and hyphens", file=sys.stderr)
+        return 2
+    target = project.programs_dir / f"{args.id}.yaml"
+    if target.exists():
+        print(f"handbook: error: {target.relative_to(project.root)} already exists; choose another id", file=sys.stderr)
+        return 1
+    text = scaffold(args.id, args.model, project.theme_dir)
+    doc, problems = load_text(text, target.name)
+    if not problems:
+        _, problems = check_document(doc, expected_id=args.id)
+    if problems:  # a bug in a scaffold, never the user's fault
+        raise RuntimeError("scaffold is invalid: " + format_problems(problems))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as handle:
+        handle.write(text)
+    print(target.relative_to(project.root))
+    print(f"Wrote a starting point for model '{args.model}'; edit it, then run 'handbook validate'.", file=sys.stderr)
+    return 0
+
+
+def _load_one(project: Project, programme_id: str):
+    from .validate import load_programmes
+
+    path = project.programs_dir / f"{programme_id}.yaml"
+    if not path.is_file():
+        print(f"handbook: error: no programme '{programme_id}' (looked for {path.relative_to(project.root)})", file=sys.stderr)
+        return None, 2
+    loaded, problems = load_programmes([path], guides_dir=project.guides_dir, root=project.root)
+    if has_errors(problems):
+        print(format_problems(problems))
+        return None, 1
+    return loaded[0].programme, 0
+
+
+def _calendar(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import os
+    import zoneinfo
+
+    from .calendar import build_calendar
+
+    project = Project.find()
+    try:
+        start = dt.date.fromisoformat(args.start)
+    except ValueError:
+        print(f"handbook: error: --start '{args.start}' is not a date written YYYY-MM-DD", file=sys.stderr)
+        return 2
+    time = None
+    if args.time:
+        try:
+            time = dt.time.fromisoformat(args.time)
+        except ValueError:
+            print(f"handbook: error: --time '{args.time}' is not a time written HH:MM", file=sys.stderr)
+            return 2
+    if args.tz:
+        try:
+            zoneinfo.ZoneInfo(args.tz)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            print(f"handbook: error: --tz '{args.tz}' is not a time zone (e.g. Europe/London)", file=sys.stderr)
+            return 2
+    prog, code = _load_one(project, args.id)
+    if prog is None:
+        return code
+    site_url = args.site_url or os.environ.get("HANDBOOK_SITE_URL") or "http://127.0.0.1:8000/"
+    data = build_calendar(prog, start, time=time, tz=args.tz, site_url=site_url)
+    if args.out and args.out != "-":
+        Path(args.out).write_bytes(data)
+        print(f"Wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .publish import PublishError, editions, publish
+    from .validate import load_programmes
+
+    project = Project.find()
+    if args.list:
+        found = editions(project, args.branch)
+        if not found:
+            print(f"No editions on branch {args.branch} yet.", file=sys.stderr)
+        for edition in found:
+            aliases = f" [{', '.join(edition['aliases'])}]" if edition["aliases"] else ""
+            print(f"{edition['version']}{aliases}")
+        return 0
+    if not args.version:
+        print("handbook: error: give the edition to publish, e.g. 'handbook publish 2.0 --alias latest'", file=sys.stderr)
+        return 2
+    _, problems = load_programmes([project.programs_dir], guides_dir=project.guides_dir, root=project.root)
+    if has_errors(problems):
+        print(format_problems(problems))
+        return 1
+    try:
+        publish(project, args.version, args.alias, branch=args.branch, force=args.force, push=args.push)
+    except PublishError as exc:
+        print(f"handbook: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Published edition {args.version} on branch {args.branch}", file=sys.stderr)
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import DiffError, compare, format_markdown, format_text, load_side
+
+    project = Project.find()
+    try:
+        old, p1 = load_side(args.old, project.root)
+        new, p2 = load_side(args.new, project.root)
+    except DiffError as exc:
+        print(f"handbook: error: {exc}", file=sys.stderr)
+        return 2
+    if p1 or p2:
+        print(format_problems(p1 + p2), file=sys.stderr)
+    changes = compare(old, new)
+    print(format_markdown(changes) if args.format == "markdown" else format_text(changes))
+    return 1 if has_errors(p2) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="handbook", description="Build mentoring-programme handbooks (site + PDF workbooks) from YAML.")
     parser.add_argument("--version", action="version", version=f"handbook {__version__}")
@@ -116,6 +250,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--drafts", action="store_true", help="include programmes with status: draft")
     p.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
     p.set_defaults(func=_serve)
+
+    p = verb("new", "Write programs/ID.yaml: a complete, valid starting point for a mentoring model.")
+    p.add_argument("id", help="programme id (lowercase letters, digits, hyphens)")
+    from .scaffold import PRESETS
+
+    p.add_argument("--model", required=True, choices=sorted(PRESETS), metavar="MODEL",
+                   help="one of: " + ", ".join(sorted(PRESETS)))
+    p.set_defaults(func=_new)
+
+    p = verb("calendar", "Write an iCalendar file of a cohort's sessions and check-ins.")
+    p.add_argument("id", help="programme id")
+    p.add_argument("--start", required=True, help="date of the first session, YYYY-MM-DD")
+    p.add_argument("--time", help="start time HH:MM (default: all-day events)")
+    p.add_argument("--tz", help="time zone for --time, e.g. Europe/London (default: floating local time)")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p.add_argument("--site-url", help="handbook address for links (default: $HANDBOOK_SITE_URL)")
+    p.set_defaults(func=_calendar)
+
+    p = verb("publish", "Build the current tree and deploy it as an edition on the gh-pages branch (with mike).")
+    p.add_argument("version", nargs="?", help="edition name, e.g. 2.0")
+    p.add_argument("--alias", action="append", default=[], help="alias to point at this edition, e.g. latest (repeatable)")
+    p.add_argument("--branch", default="gh-pages", help="branch that holds the editions (default: gh-pages)")
+    p.add_argument("--list", action="store_true", help="list the published editions and exit")
+    p.add_argument("--force", action="store_true", help="rebuild an edition that is already published")
+    p.add_argument("--push", action="store_true", help="push the branch after deploying")
+    p.set_defaults(func=_publish)
+
+    p = verb("diff", "Summarise what changed between two versions of the programmes, and who is affected.")
+    p.add_argument("old", help="git revision, file or folder")
+    p.add_argument("new", help="git revision, file or folder")
+    p.add_argument("--format", choices=["text", "markdown"], default="text",
+                   help="text for people, markdown for a pull-request comment (default: text)")
+    p.set_defaults(func=_diff)
 
     p = verb("schema", "Print the JSON Schema of a programme file (for editor autocompletion).")
     p.set_defaults(func=_schema)

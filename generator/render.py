@@ -41,6 +41,21 @@ def markdown_html(text: str | None, *, inline: bool = False) -> Markup:
     return Markup(html)
 
 
+def yaml_text(text: str) -> str:
+    """A one-line YAML scalar, quoted only when plain style would be misread."""
+    import json
+
+    import yaml
+
+    plain = str(text)
+    try:
+        if yaml.safe_load(plain) == plain and ": " not in plain and " #" not in plain:
+            return plain
+    except yaml.YAMLError:
+        pass
+    return json.dumps(plain, ensure_ascii=False)
+
+
 def md_cell(text: str | None) -> str:
     """Text made safe for one Markdown table cell."""
     return re.sub(r"\s+", " ", str(text or "")).replace("|", "\\|").strip()
@@ -93,5 +108,6 @@ def environment(theme_dir: Path) -> jinja2.Environment:
         hours=hours,
         clock=clock,
         esc=escape,
+        yaml=yaml_text,
     )
     return env

@@ -1,0 +1,93 @@
+"""A cohort calendar: an iCalendar file with every session and check-in of one programme."""
+
+from __future__ import annotations
+
+import calendar as cal
+import datetime as dt
+import hashlib
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from . import __version__
+from .model import Programme, prep_for
+from .pages import session_path
+
+INTERVAL_DAYS = {"weekly": 7, "fortnightly": 14}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, cal.monthrange(year, month)[1]))
+
+
+def session_dates(prog: Programme, start: dt.date) -> list[dt.date]:
+    cadence = prog.schedule.cadence
+    dates = []
+    for i, _ in enumerate(prog.sessions):
+        if cadence == "monthly":
+            dates.append(add_months(start, i))
+        elif cadence == "once":
+            dates.append(start)  # a one-off event: every part happens on the day
+        else:
+            dates.append(start + dt.timedelta(days=INTERVAL_DAYS[cadence] * i))
+    return dates
+
+
+def checkin_date(prog: Programme, session_day: dt.date) -> dt.date:
+    gap = {"weekly": 3, "fortnightly": 7, "monthly": 14, "once": 7}[prog.schedule.cadence]
+    return session_day + dt.timedelta(days=gap)
+
+
+def _page_url(site_url: str, path: str) -> str:
+    return site_url.rstrip("/") + "/" + path.removesuffix(".md").removesuffix("index") + "/"
+
+
+def build_calendar(prog: Programme, start: dt.date, *, time: dt.time | None = None, tz: str | None = None,
+                   site_url: str = "http://127.0.0.1:8000/") -> bytes:
+    ical = icalendar.Calendar()
+    ical.add("prodid", f"-//Mentoring Handbook//handbook {__version__}//EN")
+    ical.add("version", "2.0")
+    ical.add("calscale", "GREGORIAN")
+    ical.add("x-wr-calname", f"{prog.title} (v{prog.version})")
+    zone = ZoneInfo(tz) if tz else None
+    stamp = dt.datetime.combine(start, dt.time(0, 0), tzinfo=dt.timezone.utc)
+
+    def event(uid_seed: str, summary: str, day: dt.date, minutes: int, description: str, url: str) -> None:
+        item = icalendar.Event()
+        item.add("uid", hashlib.sha1(f"{prog.id}/{start}/{uid_seed}".encode()).hexdigest() + "@handbook")
+        item.add("dtstamp", stamp)
+        item.add("summary", summary)
+        if time is not None:
+            begin = dt.datetime.combine(day, time, tzinfo=zone)
+            item.add("dtstart", begin)
+            item.add("dtend", begin + dt.timedelta(minutes=minutes))
+        else:
+            item.add("dtstart", day)
+            item.add("dtend", day + dt.timedelta(days=1))
+        item.add("description", description)
+        item.add("url", url)
+        ical.add_component(item)
+
+    dates = session_dates(prog, start)
+    for session, day in zip(prog.sessions, dates):
+        url = _page_url(site_url, session_path(prog, session.number))
+        lines = [f"Session guide: {url}"]
+        if session.purpose:
+            lines += ["", session.purpose.strip()]
+        for role in prog.roles:
+            prep = prep_for(session, role.id)
+            if prep:
+                lines += ["", f"Prep for the {role.title.lower()}:"] + [f"- {step.strip()}" for step in prep]
+        event(f"session-{session.number}", f"{prog.title} — session {session.number}: {session.title}", day,
+              prog.session_minutes(session), "\n".join(lines), url)
+    for i, checkin in enumerate(prog.checkins, 1):
+        day = checkin_date(prog, dates[checkin.after_session - 1])
+        url = _page_url(site_url, f"programs/{prog.id}/checkins.md")
+        questions = [f"- {q.strip()}" for q in checkin.questions]
+        event(f"checkin-{i}", f"{prog.title} — check-in: {checkin.title}", day, 30,
+              "\n".join([f"Check-in page: {url}", "", *questions]), url)
+    if zone is not None:
+        ical.add_missing_timezones()
+    return ical.to_ical()

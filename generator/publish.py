@@ -1,0 +1,58 @@
+"""Editions of the handbook site, kept forever with ``mike`` (one folder per edition on gh-pages)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .build import BuildOptions, engine_env
+from .project import Project
+
+
+class PublishError(Exception):
+    pass
+
+
+def _mike(project: Project, args: list[str], options: BuildOptions, capture: bool = False) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "mike", *args]
+    return subprocess.run(command, cwd=project.root, env=engine_env(options), text=True,
+                          stdout=subprocess.PIPE if capture else sys.stderr,
+                          stderr=subprocess.PIPE if capture else None)
+
+
+def editions(project: Project, branch: str) -> list[dict]:
+    run = _mike(project, ["list", "--json", "-b", branch, "-F", str(project.root / "mkdocs.yml")],
+                BuildOptions(out=Path("site")), capture=True)
+    if run.returncode != 0:
+        return []
+    return json.loads(run.stdout or "[]")
+
+
+def publish(project: Project, version: str, aliases: list[str], *, branch: str = "gh-pages",
+            force: bool = False, push: bool = False, title: str | None = None) -> None:
+    existing = editions(project, branch)
+    if any(e["version"] == version for e in existing) and not force:
+        raise PublishError(f"edition {version} is already published; editions are kept as they are "
+                           f"(publish a new version, or pass --force to rebuild it)")
+    options = BuildOptions(out=Path("site"))
+    args = ["deploy", "-F", str(project.root / "mkdocs.yml"), "-b", branch, "--update-aliases", version, *aliases]
+    if title:
+        args[1:1] = ["-t", title]
+    if push:
+        args.insert(1, "--push")
+    if _mike(project, args, options).returncode != 0:
+        raise PublishError("mike deploy failed (see its output above)")
+    has_default = _git_has_file(project.root, branch, "index.html")
+    if not has_default:
+        default = aliases[0] if aliases else version
+        args = ["set-default", "-F", str(project.root / "mkdocs.yml"), "-b", branch, default]
+        if push:
+            args.insert(1, "--push")
+        if _mike(project, args, options).returncode != 0:
+            raise PublishError("mike set-default failed (see its output above)")
+
+
+def _git_has_file(root: Path, branch: str, path: str) -> bool:
+    return subprocess.run(["git", "cat-file", "-e", f"{branch}:{path}"], cwd=root, capture_output=True).returncode == 0
