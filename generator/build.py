@@ -43,6 +43,8 @@ class BuildFailed(Exception):
 
 def engine_env(options: BuildOptions) -> dict[str, str]:
     env = dict(os.environ)
+    # tools that call ``mkdocs`` by name (mike) must find the one installed beside us
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.update({
         "NO_MKDOCS_2_WARNING": "1",
         "HANDBOOK_DRAFTS": "1" if options.drafts else "0",

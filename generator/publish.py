@@ -16,7 +16,7 @@ class PublishError(Exception):
 
 
 def _mike(project: Project, args: list[str], options: BuildOptions, capture: bool = False) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "mike", *args]
+    command = [sys.executable, "-c", "import sys; from mike.driver import main; sys.exit(main())", *args]
     return subprocess.run(command, cwd=project.root, env=engine_env(options), text=True,
                           stdout=subprocess.PIPE if capture else sys.stderr,
                           stderr=subprocess.PIPE if capture else None)
