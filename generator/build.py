@@ -59,9 +59,7 @@ def engine_env(options: BuildOptions) -> dict[str, str]:
 def site_command(project: Project, target: Path, options: BuildOptions) -> list[str]:
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(project.root / "mkdocs.yml"), "-d", str(target)]
     if options.strict:
-        command.append("--strict")
-    if not options.verbose:
-        command.append("--quiet")
+        command.append("--strict")  # note: --quiet would hide the warnings that strict mode counts
     return command
 
 
@@ -95,10 +93,21 @@ def build(project: Project, options: BuildOptions) -> list[Problem]:
     _remove_stale_staging(out)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out.name}-", dir=out.parent))
     try:
-        # the engine's log and the PDF progress bar go straight to our stderr
-        run = subprocess.run(site_command(project, staging, options), cwd=project.root, env=engine_env(options),
-                             stdout=sys.stderr, text=True)
-        if run.returncode != 0:
+        env = engine_env(options)
+        progress_fd = os.dup(sys.stderr.fileno())  # the PDF progress bar draws straight on our terminal
+        env["HANDBOOK_PROGRESS_FD"] = str(progress_fd)
+        try:
+            process = subprocess.Popen(site_command(project, staging, options), cwd=project.root, env=env,
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+                                       pass_fds=(progress_fd,))
+        finally:
+            os.close(progress_fd)
+        assert process.stdout is not None
+        for line in process.stdout:  # relay warnings, errors and PDF progress; INFO only when verbose
+            if options.verbose or not line.startswith("INFO"):
+                sys.stderr.write(line.replace(str(staging), str(out)))
+                sys.stderr.flush()
+        if process.wait() != 0:
             raise BuildFailed("the site engine (mkdocs build) failed")
         _swap_in(staging, out)
     finally:

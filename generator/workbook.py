@@ -223,7 +223,13 @@ def _progress_bar(done: int, total: int, name: str) -> None:
     filled = width * done // max(total, 1)
     label = Path(name).name if name else "starting"
     end = "\n" if done == total else ""
+    fd = os.environ.get("HANDBOOK_PROGRESS_FD")
     stream = sys.stderr
+    if fd and fd.isdigit():
+        try:
+            stream = open(int(fd), "w", closefd=False)
+        except OSError:
+            stream = sys.stderr
     if stream.isatty():
         stream.write(f"\r  PDFs [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:50]:<50}{end}")
     elif done == total or done == 0:
