@@ -183,8 +183,11 @@ def load_text(text: str, file: str) -> tuple[Document, list[Problem]]:
         what = exc.problem or "this is not valid YAML"
         if exc.context:
             what = f"{exc.context}, {what}"
-        return doc, [Problem(file, line, col, f"YAML syntax error: {what}",
-                             "check indentation, colons and quotes on this line and the one above")]
+        hint = "check indentation, colons and quotes on this line and the one above"
+        if "flow" in what and ("'?'" in what or "':'" in what):
+            hint = ("a '?' or ':' inside [ ... ] confuses YAML: write the list as lines starting with '- ', "
+                    "or put the text in quotes")
+        return doc, [Problem(file, line, col, f"YAML syntax error: {what}", hint)]
     except yaml.YAMLError as exc:
         return doc, [Problem(file, 0, 0, f"YAML syntax error: {exc}")]
     nodes = [n for n in nodes if n is not None]

@@ -160,7 +160,10 @@ def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
     # a list or mapping is best pointed at by its key; a single value by the value itself
     line, col = doc.where(path, key=isinstance(value, (list, dict)))
     if kind in _TYPE_WORDS:
-        return Problem(file, line, col, f"'{name}' should be {_TYPE_WORDS[kind]}, not {_describe(value)}")
+        hint = ""
+        if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
+            hint = "a ': ' inside the text made YAML read it as 'key: value'; put the whole text in quotes"
+        return Problem(file, line, col, f"'{name}' should be {_TYPE_WORDS[kind]}, not {_describe(value)}", hint)
     if kind == "literal_error":
         expected = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
         return Problem(file, line, col,
