@@ -75,6 +75,11 @@ def programme_weeks(prog: Programme) -> int:
     return session_week(prog, prog.sessions[-1])
 
 
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """'1 session', '3 sessions'."""
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
 def hours(value: float | None) -> str:
     if value is None:
         return ""
@@ -106,6 +111,7 @@ def environment(theme_dir: Path) -> jinja2.Environment:
         cell=md_cell,
         mdindent=md_indent,
         hours=hours,
+        count=count,
         clock=clock,
         esc=escape,
         yaml=yaml_text,

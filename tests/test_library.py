@@ -1,0 +1,61 @@
+"""The shipped programme library covers the mentoring models a new user expects."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import REPO
+from generator.model import exercises_for, prep_for
+from generator.validate import load_programmes
+
+
+@pytest.fixture(scope="module")
+def library():
+    loaded, problems = load_programmes([REPO / "programs"], guides_dir=REPO / "guides", root=REPO)
+    assert problems == []
+    return {item.programme.id: item.programme for item in loaded}
+
+
+def test_every_required_model_is_present(library):
+    models = {p.model for p in library.values()}
+    assert {"reverse-technical", "reverse-diversity", "circle", "group", "flash", "rotational"} <= models
+    assert models & {"network", "external", "fireside", "one-to-one"}
+    assert len(library) >= 7
+
+
+def test_programmes_are_complete(library):
+    for prog in library.values():
+        assert prog.purpose.outcomes and all(o.evidence for o in prog.purpose.outcomes), prog.id
+        assert all(r.hours_per_week is not None and r.benefits for r in prog.roles), prog.id
+        assert prog.goal_format.examples and prog.training, prog.id
+        assert prog.confidentiality.exceptions and prog.confidentiality.administrator_sees, prog.id
+        assert prog.agreement and prog.agreement.clauses and prog.checkins, prog.id
+        assert prog.evaluation and prog.recognition and prog.changelog, prog.id
+
+
+def test_circle_has_twelve_timed_meetings(library):
+    circle = next(p for p in library.values() if p.model == "circle")
+    assert [s.number for s in circle.sessions] == list(range(1, 13))
+    assert all(s.agenda and sum(a.minutes for a in s.agenda) <= 60 for s in circle.sessions)
+
+
+def test_digital_leaders_has_prep_and_exercises_every_session(library):
+    prog = library["digital-leaders"]
+    assert len(prog.sessions) >= 8
+    for session in prog.sessions:
+        assert prep_for(session, "reverse-mentor"), session.number
+        assert exercises_for(session, "executive") and all(e.steps for e in exercises_for(session, "executive"))
+    assert prog.role("reverse-mentor").benefits
+
+
+def test_guides_are_substantial_and_referenced():
+    guides = list((REPO / "guides").rglob("*.md"))
+    words = sum(len(re.findall(r"\w+", p.read_text())) for p in guides)
+    assert words >= 4000
+    for name in ("giving-feedback-upward", "receiving-feedback", "active-listening",
+                 "confidentiality-and-boundaries", "psychological-safety"):
+        assert (REPO / "guides" / "training" / f"{name}.md").is_file()
+    for name in ("smart", "real", "grow"):
+        assert (REPO / "guides" / "goals" / f"{name}.md").is_file()
