@@ -7,6 +7,8 @@ interrupted or killed build leaves the previous output exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -83,12 +85,62 @@ def _swap_in(staging: Path, out: Path) -> None:
         os.replace(staging, out)
 
 
-def build(project: Project, options: BuildOptions) -> list[Problem]:
-    """Validate, build into a staging folder, then swap. Returns problems (empty when built)."""
+def input_digest(project: Project, options: BuildOptions) -> str:
+    """Everything a build depends on: sources, theme, configuration, our code, options, environment."""
+    digest = hashlib.sha256()
+    folders = [project.programs_dir, project.guides_dir, project.root / "theme", Path(__file__).resolve().parent]
+    files = [project.root / "mkdocs.yml"]
+    for folder in folders:
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path.name).encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    settings = {k: getattr(options, k) for k in ("drafts", "pdfs", "paper", "strict")}
+    settings["env"] = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "HANDBOOK_SITE_URL")}
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def output_signature(out: Path) -> str:
+    """Cheap fingerprint of an output folder: every file's path, size and modification time."""
+    digest = hashlib.sha256()
+    for path in sorted(out.rglob("*")):
+        if path.is_file():
+            info = path.stat()
+            digest.update(f"{path.relative_to(out).as_posix()}:{info.st_size}:{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _stamp_path(project: Project, out: Path) -> Path:
+    return project.cache_dir / "builds" / (hashlib.sha256(str(out).encode()).hexdigest()[:16] + ".json")
+
+
+def up_to_date(project: Project, out: Path, inputs: str) -> bool:
+    stamp = _stamp_path(project, out)
+    if not out.is_dir() or not stamp.is_file():
+        return False
+    try:
+        saved = json.loads(stamp.read_text())
+    except (OSError, ValueError):
+        return False
+    return saved.get("inputs") == inputs and saved.get("output") == output_signature(out)
+
+
+def build(project: Project, options: BuildOptions) -> list[Problem] | None:
+    """Validate, build into a staging folder, then swap.
+
+    Returns the problems found (empty when built), or None when nothing changed since the last
+    successful build into the same folder (the output is left as it is).
+    """
+    out = options.out.resolve()
+    inputs = input_digest(project, options)
+    if up_to_date(project, out, inputs):
+        return None
     content, problems = load_site(project, drafts=options.drafts, pdfs=options.pdfs)
     if content is None:
         return problems
-    out = options.out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out.name}-", dir=out.parent))
@@ -110,6 +162,9 @@ def build(project: Project, options: BuildOptions) -> list[Problem]:
         if process.wait() != 0:
             raise BuildFailed("the site engine (mkdocs build) failed")
         _swap_in(staging, out)
+        stamp = _stamp_path(project, out)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(json.dumps({"inputs": inputs, "output": output_signature(out)}))
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

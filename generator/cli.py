@@ -65,6 +65,9 @@ def _build(args: argparse.Namespace) -> int:
     print(f"Building the handbook into {args.out}/ …", file=sys.stderr)
     try:
         problems = build(project, options)
+        if problems is None:
+            print(f"Nothing changed since the last build: {args.out}/ is up to date", file=sys.stderr)
+            return 0
     except BuildFailed as exc:
         print(f"handbook: {exc}; the previous output in {args.out}/ is unchanged", file=sys.stderr)
         return 1

@@ -68,12 +68,25 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert b"2026-01-01" in (root / "one" / "sitemap.xml").read_bytes()
 
 
+def test_tampered_output_is_rebuilt(tmp_path):
+    root = copy_handbook(tmp_path / "h", {"bridge-builders": CONTRACT_FILE.read_text()})
+    assert run_handbook(root, "build", "--no-pdfs").returncode == 0
+    (root / "site" / "index.html").write_text("broken")
+    run = run_handbook(root, "build", "--no-pdfs")
+    assert run.returncode == 0 and "up to date" not in run.stderr
+    assert "Bridge Builders" in (root / "site" / "index.html").read_text()
+
+
 def test_unchanged_programme_pdfs_come_from_the_cache(tmp_path):
     root = copy_handbook(tmp_path / "h", {"bridge-builders": CONTRACT_FILE.read_text()})
     first = run_handbook(root, "build")
     assert first.returncode == 0 and "PDFs: 5/5 rendered" in first.stderr
     second = run_handbook(root, "build")
-    assert second.returncode == 0 and "PDFs" not in second.stderr
+    assert second.returncode == 0 and "site/ is up to date" in second.stderr
+    (root / "guides" / "training" / "upward.md").write_text("# Upward feedback\n\nNew words.\n")
+    after_guide = run_handbook(root, "build")  # the site is rebuilt, the PDFs come from the cache
+    assert after_guide.returncode == 0 and "PDFs" not in after_guide.stderr and "up to date" not in after_guide.stderr
+    assert "New words." in (root / "site" / "training" / "upward" / "index.html").read_text()
     (root / "programs" / "other.yaml").write_text(CONTRACT_FILE.read_text().replace("id: bridge-builders", "id: other"))
     third = run_handbook(root, "build")
     assert third.returncode == 0 and "PDFs: 5/5 rendered" in third.stderr  # only the new programme's five
