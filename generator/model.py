@@ -67,6 +67,16 @@ Minutes = Annotated[int, Field(gt=0, le=24 * 60)]
 class Node(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_default(cls, data: Any) -> Any:
+        """An optional key written with no value (``checkins:``) is the same as leaving it out."""
+        if isinstance(data, dict):
+            optional = {info.alias or name for name, info in cls.model_fields.items() if not info.is_required()}
+            optional |= {name for name, info in cls.model_fields.items() if not info.is_required()}
+            data = {k: v for k, v in data.items() if not (v is None and k in optional)}
+        return data
+
 
 class Outcome(Node):
     role: RoleRef = Field(description="Role id whose learning this describes.")

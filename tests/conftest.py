@@ -53,6 +53,7 @@ def run_handbook(root: Path, *args: str, env: dict[str, str] | None = None):
 def built_handbook(tmp_path_factory) -> Path:
     """The contract fixture plus one shipped programme, built once (site + PDFs) for the whole run."""
     root = copy_handbook(tmp_path_factory.mktemp("handbook"), {"bridge-builders": CONTRACT_FILE.read_text(encoding="utf-8")})
+    shutil.copy(FIXTURES / "tiny-peers.yaml", root / "programs" / "tiny-peers.yaml")
     shipped = REPO / "programs" / "digital-leaders.yaml"
     shutil.copy(shipped, root / "programs" / shipped.name)
     run = run_handbook(root, "build", "--jobs", "2")

@@ -23,7 +23,7 @@ def test_catalogue_lists_programmes_with_links_to_each_session(built_handbook):
     home = page(built_handbook, "")
     cards = home.select(".hb-catalogue li")
     titles = [c.select_one("a").get_text() for c in cards]
-    assert titles == ["Bridge Builders", "Digital Leaders"]
+    assert titles == ["Bridge Builders", "Digital Leaders", "Tiny Peers"]
     bridge = cards[0]
     assert "Reverse mentoring (technical)" in bridge.get_text()
     assert "every week" in bridge.get_text() and "Engineer mentor" in bridge.get_text()
@@ -140,3 +140,14 @@ def test_invalid_programme_stops_the_build_and_keeps_old_output(tmp_path):
     assert "Traceback" not in run.stdout + run.stderr
     after = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_programme_with_only_required_keys_builds(built_handbook):
+    text = text_of(page(built_handbook, "programs/tiny-peers/sessions/session-01"))
+    assert "The only meeting" in text and "Nothing to prepare this time" in text
+    assert "a single event of 30 minutes" in text_of(page(built_handbook, "programs/tiny-peers"))
+    goals = text_of(page(built_handbook, "programs/tiny-peers/goals"))
+    assert "Aim" in goals
+    pdfs = sorted(p.name for p in (built_handbook / "programs" / "tiny-peers" / "downloads").glob("*.pdf"))
+    assert pdfs == ["tiny-peers-facilitator-guide.pdf", "tiny-peers-peer-a-session-sheets.pdf",
+                    "tiny-peers-peer-a-workbook.pdf", "tiny-peers-peer-b-session-sheets.pdf", "tiny-peers-peer-b-workbook.pdf"]
