@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from .model import Programme, exercises_for, goal_fields, prep_for, training_exercises
-from .render import CADENCE_WEEKS, CADENCE_WORDS, clock, environment, programme_weeks, session_week
+from .render import (CADENCE_WEEKS, CADENCE_WORDS, agenda_rows, environment, party_title, programme_weeks,
+                     session_week)
 
 CATALOGUE_MARKER = "<!-- handbook:catalogue -->"
 
@@ -66,16 +67,6 @@ def _timeline(prog: Programme) -> dict[str, Any]:
     }
 
 
-def _agenda(prog: Programme, session) -> list[dict[str, Any]]:
-    rows, start = [], 0
-    for item in session.agenda:
-        lead = prog.role(item.lead).title if item.lead and prog.role(item.lead) else (item.lead or "").capitalize()
-        rows.append({"start": clock(start), "end": clock(start + item.minutes), "minutes": item.minutes,
-                     "step": item.step, "lead": lead})
-        start += item.minutes
-    return rows
-
-
 def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> dict[str, str]:
     """Every page of one programme, as Markdown keyed by its path inside the docs folder."""
     env = environment(theme_dir)
@@ -87,17 +78,17 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
     context = {
         "p": prog,
         "sessions": [{"s": s, "week": session_week(prog, s), "minutes": prog.session_minutes(s),
-                      "path": f"sessions/session-{s.number:02d}.md", "agenda": _agenda(prog, s),
+                      "path": f"sessions/session-{s.number:02d}.md", "agenda": agenda_rows(prog, s),
                       "roles": by_role[s.number]} for s in prog.sessions],
         "cadence_words": CADENCE_WORDS[prog.schedule.cadence],
         "weeks": programme_weeks(prog),
         "goal_fields": goal_fields(prog.goal_format),
-        "training": [{"m": m, "exercises": training_exercises(m),
-                      "roles": [prog.role(r).title if prog.role(r) else r for r in m.for_]} for m in prog.training],
+        "training": [{"m": m, "exercises": training_exercises(m), "roles": [party_title(prog, r) for r in m.for_]}
+                     for m in prog.training],
         "downloads": downloads(prog),
         "pdfs": pdfs,
         "timeline": _timeline(prog),
-        "role_title": lambda rid: prog.role(rid).title if prog.role(rid) else rid.capitalize(),
+        "role_title": lambda rid: party_title(prog, rid),
     }
     pages = {
         f"{base}/index.md": env.get_template("pages/overview.md.j2").render(context),

@@ -95,6 +95,25 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
+def party_title(prog: Programme, ref: str | None) -> str:
+    """A role's title, or a special party ('coordinator', 'all') in words."""
+    if not ref:
+        return ""
+    role = prog.role(ref)
+    return role.title if role else ref.capitalize()
+
+
+def agenda_rows(prog: Programme, session: Session) -> list[dict]:
+    """The timed agenda with running clock times (0:00–0:10, …) and the lead's title."""
+    rows, start = [], 0
+    for item in session.agenda:
+        rows.append({"start": clock(start), "end": clock(start + item.minutes),
+                     "time": f"{clock(start)}–{clock(start + item.minutes)}", "minutes": item.minutes,
+                     "step": item.step, "lead": party_title(prog, item.lead)})
+        start += item.minutes
+    return rows
+
+
 @lru_cache(maxsize=8)
 def environment(theme_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(

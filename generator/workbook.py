@@ -21,7 +21,7 @@ from . import __version__
 from .model import Programme, Role, exercises_for, goal_fields, prep_for, training_exercises
 from .pages import downloads
 from .project import Project
-from .render import CADENCE_WORDS, clock, environment, programme_weeks, session_week
+from .render import CADENCE_WORDS, agenda_rows, party_title, environment, programme_weeks, session_week
 
 PAPER = {"a4": "A4", "letter": "letter"}
 KINDS = ("workbook", "session-sheets", "facilitator-guide")
@@ -85,16 +85,6 @@ def _mention(prog: Programme, session, role: Role) -> list[str]:
     return lines
 
 
-def _agenda(prog: Programme, session) -> list[dict[str, Any]]:
-    rows, start = [], 0
-    for item in session.agenda:
-        lead = prog.role(item.lead).title if item.lead and prog.role(item.lead) else (item.lead or "").capitalize()
-        rows.append({"time": f"{clock(start)}–{clock(start + item.minutes)}", "minutes": item.minutes,
-                     "step": item.step, "lead": lead})
-        start += item.minutes
-    return rows
-
-
 def context(prog: Programme, kind: str, role_id: str | None, paper: str) -> dict[str, Any]:
     role = prog.role(role_id) if role_id else None
     fmt = prog.goal_format
@@ -102,14 +92,13 @@ def context(prog: Programme, kind: str, role_id: str | None, paper: str) -> dict
     for s in prog.sessions:
         sessions.append({
             "s": s, "week": session_week(prog, s), "minutes": prog.session_minutes(s),
-            "agenda": _agenda(prog, s),
+            "agenda": agenda_rows(prog, s),
             "prep": prep_for(s, role.id) if role else [],
             "exercises": exercises_for(s, role.id) if role else [],
             "mentions": _mention(prog, s, role) if role else [],
             "by_role": [{"role": r, "prep": prep_for(s, r.id), "exercises": exercises_for(s, r.id)} for r in prog.roles],
         })
-    training = [{"m": m, "exercises": training_exercises(m),
-                 "roles": [prog.role(r).title if prog.role(r) else r for r in m.for_]}
+    training = [{"m": m, "exercises": training_exercises(m), "roles": [party_title(prog, r) for r in m.for_]}
                 for m in prog.training if role is None or role.id in m.for_ or "all" in m.for_]
     signatories = prog.participant_roles
     return {
@@ -120,7 +109,7 @@ def context(prog: Programme, kind: str, role_id: str | None, paper: str) -> dict
         "outcomes": [o for o in prog.purpose.outcomes if role is None or o.role in (role.id, "all", "both")],
         "goal_fields": goal_fields(fmt),
         "goal_owner": role is not None and (not fmt.owner or role.id in fmt.owner),
-        "goal_owners": [prog.role(o).title if prog.role(o) else o for o in fmt.owner],
+        "goal_owners": [party_title(prog, o) for o in fmt.owner],
         "signatories": signatories,
         "cadence_words": CADENCE_WORDS[prog.schedule.cadence],
         "weeks": programme_weeks(prog),
