@@ -29,6 +29,8 @@ _KIND = {
 }
 
 Path_ = tuple[Any, ...]
+# libyaml's C parser when PyYAML was built with it (same safe resolver, same marks), else pure Python.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -176,7 +178,7 @@ def load_text(text: str, file: str) -> tuple[Document, list[Problem]]:
     """Parse YAML text; return the document and any problems (never raises for bad input)."""
     doc = Document(file=file)
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_LOADER))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
