@@ -200,6 +200,8 @@ def build_pdfs(project: Project, programmes: list[Programme], *, jobs: int | Non
             for i, task in enumerate(todo, 1):
                 report(i, total, _render_task(task))
         else:
+            import weasyprint  # noqa: F401  (loaded once here, shared by every forked worker)
+
             ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
             with ctx.Pool(min(jobs, total), maxtasksperchild=1) as pool:
                 for i, done in enumerate(pool.imap_unordered(_render_task, todo), 1):
