@@ -6,6 +6,7 @@ Enabled in mkdocs.yml as ``plugins: [handbook]`` so ``mkdocs build``, ``mkdocs s
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -43,16 +44,31 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_files(self, files: Files, config) -> Files:
         for path, markdown in self.content.pages.items():
             files.append(File.generated(config, path, content=markdown))
-        if self.pdfs:
-            from .workbook import build_pdfs
+        self.pending = None
+        if self.pdfs:  # rendered in worker processes while MkDocs writes the pages
+            from .workbook import start_pdfs
 
-            for pdf in build_pdfs(self.project, self.content.programmes):
-                files.append(File(pdf.site_path, src_dir=str(pdf.folder), dest_dir=config.site_dir,
-                                  use_directory_urls=config.use_directory_urls))
+            self.pending = start_pdfs(self.project, self.content.programmes)
+            for pdf in self.pending.planned:  # placeholders keep link checks honest; filled in on_post_build
+                files.append(File.generated(config, pdf.site_path, abs_src_path=str(pdf.folder / pdf.site_path))
+                             if pdf in self.pending.cached else File.generated(config, pdf.site_path, content=b""))
         return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
+
+    def on_post_build(self, config) -> None:
+        if self.pending is not None:
+            for pdf in self.pending.wait():
+                if pdf in self.pending.cached:
+                    continue  # MkDocs copied it already
+                target = Path(config.site_dir) / pdf.site_path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(pdf.folder / pdf.site_path, target)
+
+    def on_build_error(self, error) -> None:
+        if getattr(self, "pending", None) is not None:
+            self.pending.cancel()
 
     def on_serve(self, server, config, builder):
         for folder in (self.project.programs_dir, self.project.root / "theme"):

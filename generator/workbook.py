@@ -175,38 +175,78 @@ def _render_task(task: tuple[Job, str, str, str]) -> str:
     return target
 
 
-def build_pdfs(project: Project, programmes: list[Programme], *, jobs: int | None = None, paper: str | None = None,
-               progress: Callable[[int, int, str], None] | None = None) -> list[BuiltPdf]:
-    """Render every PDF of every programme (unchanged ones come from the cache)."""
+class PendingPdfs:
+    """PDFs being rendered in worker processes while the caller goes on (e.g. MkDocs writes pages).
+
+    ``planned`` lists every PDF of the build; ``cached`` those that needed no work. ``wait()``
+    blocks until the rest are written and re-raises the first worker error.
+    """
+
+    def __init__(self, planned: list[BuiltPdf], todo: list[tuple[Job, str, str, str]], jobs: int,
+                 progress: Callable[[int, int, str], None]) -> None:
+        self.planned = planned
+        self.cached = [pdf for pdf in planned if (pdf.folder / pdf.site_path).is_file()]
+        self._error: BaseException | None = None
+        self._pool = None
+        self._thread = None
+        if todo:
+            import threading
+
+            ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+            if ctx.get_start_method() == "forkserver":
+                # workers fork from a small server that already imported WeasyPrint and our code
+                ctx.set_forkserver_preload(["weasyprint", "generator.workbook"])
+            self._pool = ctx.Pool(min(jobs, len(todo)), maxtasksperchild=1)
+            self._thread = threading.Thread(target=self._collect, args=(todo, progress), daemon=True)
+            self._thread.start()
+
+    def _collect(self, todo, progress) -> None:
+        total = len(todo)
+        try:
+            progress(0, total, "")
+            for i, done in enumerate(self._pool.imap_unordered(_render_task, todo), 1):
+                progress(i, total, done)
+        except BaseException as exc:  # surfaced by wait()
+            self._error = exc
+
+    def wait(self) -> list[BuiltPdf]:
+        if self._thread is not None:
+            self._thread.join()
+            self._pool.close()
+            self._pool.join()
+            self._thread = None
+        if self._error is not None:
+            raise self._error
+        return self.planned
+
+    def cancel(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+
+
+def start_pdfs(project: Project, programmes: list[Programme], *, jobs: int | None = None, paper: str | None = None,
+               progress: Callable[[int, int, str], None] | None = None) -> PendingPdfs:
+    """Start rendering every PDF of every programme that is not in the cache yet."""
     paper = (paper or os.environ.get("HANDBOOK_PAPER") or "a4").lower()
     jobs = jobs or int(os.environ.get("HANDBOOK_JOBS") or 0) or os.cpu_count() or 1
     theme_dir = project.theme_dir
     digest = _theme_digest(theme_dir)
     cache = project.cache_dir / "pdf"
-    built: list[BuiltPdf] = []
+    planned: list[BuiltPdf] = []
     todo: list[tuple[Job, str, str, str]] = []
     for prog in programmes:
         for job in jobs_for(prog):
             folder = cache / cache_key(job, digest, paper)
-            built.append(BuiltPdf(folder, job.filename))
+            planned.append(BuiltPdf(folder, job.filename))
             target = folder / job.filename
             if not target.is_file():
                 todo.append((job, str(theme_dir), str(target), paper))
-    report = progress or _progress_bar
-    total = len(todo)
-    if total:
-        report(0, total, "")
-        if jobs == 1 or total == 1:
-            for i, task in enumerate(todo, 1):
-                report(i, total, _render_task(task))
-        else:
-            import weasyprint  # noqa: F401  (loaded once here, shared by every forked worker)
+    return PendingPdfs(planned, todo, jobs, progress or _progress_bar)
 
-            ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
-            with ctx.Pool(min(jobs, total), maxtasksperchild=1) as pool:
-                for i, done in enumerate(pool.imap_unordered(_render_task, todo), 1):
-                    report(i, total, done)
-    return built
+
+def build_pdfs(project: Project, programmes: list[Programme], **options) -> list[BuiltPdf]:
+    """Render every PDF of every programme and wait for them (unchanged ones come from the cache)."""
+    return start_pdfs(project, programmes, **options).wait()
 
 
 def _progress_bar(done: int, total: int, name: str) -> None:
