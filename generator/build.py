@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .problems import Problem
 from .project import Project
-from .site import load_site
+from .validate import load_programmes
 
 STAGING_PREFIX = ".handbook-staging-"
 
@@ -138,8 +138,9 @@ def build(project: Project, options: BuildOptions) -> list[Problem] | None:
     inputs = input_digest(project, options)
     if up_to_date(project, out, inputs):
         return None
-    content, problems = load_site(project, drafts=options.drafts, pdfs=options.pdfs)
-    if content is None:
+    # validate here for clean messages; the site engine's plugin renders the pages itself
+    _, problems = load_programmes([project.programs_dir], guides_dir=project.guides_dir, root=project.root)
+    if any(p.severity == "error" for p in problems):
         return problems
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out)

@@ -39,16 +39,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             raise PluginError("programme files have problems:\n" + format_problems(problems))
         self.content: SiteContent = content
         config.nav = content.nav
+        self.pending = None
+        if self.pdfs:  # start rendering now, in worker processes, while MkDocs does its work
+            from .workbook import start_pdfs
+
+            self.pending = start_pdfs(self.project, content.programmes)
         return config
 
     def on_files(self, files: Files, config) -> Files:
         for path, markdown in self.content.pages.items():
             files.append(File.generated(config, path, content=markdown))
-        self.pending = None
-        if self.pdfs:  # rendered in worker processes while MkDocs writes the pages
-            from .workbook import start_pdfs
-
-            self.pending = start_pdfs(self.project, self.content.programmes)
+        if self.pending is not None:
             for pdf in self.pending.planned:  # placeholders keep link checks honest; filled in on_post_build
                 files.append(File.generated(config, pdf.site_path, abs_src_path=str(pdf.folder / pdf.site_path))
                              if pdf in self.pending.cached else File.generated(config, pdf.site_path, content=b""))

@@ -175,6 +175,9 @@ def _render_task(task: tuple[Job, str, str, str]) -> str:
     return target
 
 
+_WEIGHT = {"workbook": 3, "facilitator-guide": 2, "session-sheets": 1}
+
+
 class PendingPdfs:
     """PDFs being rendered in worker processes while the caller goes on (e.g. MkDocs writes pages).
 
@@ -189,20 +192,27 @@ class PendingPdfs:
         self._error: BaseException | None = None
         self._pool = None
         self._thread = None
+        self._cancelled = False
         if todo:
             import threading
 
-            ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-            if ctx.get_start_method() == "forkserver":
-                # workers fork from a small server that already imported WeasyPrint and our code
-                ctx.set_forkserver_preload(["weasyprint", "generator.workbook"])
-            self._pool = ctx.Pool(min(jobs, len(todo)), maxtasksperchild=1)
-            self._thread = threading.Thread(target=self._collect, args=(todo, progress), daemon=True)
+            # biggest documents first, so the last worker to finish is not stuck with a long one
+            todo = sorted(todo, key=lambda task: _WEIGHT[task[0].kind], reverse=True)
+            self._thread = threading.Thread(target=self._collect, args=(todo, jobs, progress), daemon=True)
             self._thread.start()
 
-    def _collect(self, todo, progress) -> None:
+    def _collect(self, todo, jobs, progress) -> None:
         total = len(todo)
         try:
+            # Workers fork from a small server process that preloads WeasyPrint and our code; it is
+            # started here, in the background, so the caller is not kept waiting while it boots.
+            ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+            if ctx.get_start_method() == "forkserver":
+                ctx.set_forkserver_preload(["weasyprint", "generator.workbook"])
+            self._pool = ctx.Pool(min(jobs, total), maxtasksperchild=1)
+            if self._cancelled:
+                self._pool.terminate()
+                return
             progress(0, total, "")
             for i, done in enumerate(self._pool.imap_unordered(_render_task, todo), 1):
                 progress(i, total, done)
@@ -212,14 +222,16 @@ class PendingPdfs:
     def wait(self) -> list[BuiltPdf]:
         if self._thread is not None:
             self._thread.join()
-            self._pool.close()
-            self._pool.join()
+            if self._pool is not None:
+                self._pool.close()
+                self._pool.join()
             self._thread = None
         if self._error is not None:
             raise self._error
         return self.planned
 
     def cancel(self) -> None:
+        self._cancelled = True
         if self._pool is not None:
             self._pool.terminate()
 

@@ -90,3 +90,15 @@ def test_unchanged_programme_pdfs_come_from_the_cache(tmp_path):
     (root / "programs" / "other.yaml").write_text(CONTRACT_FILE.read_text().replace("id: bridge-builders", "id: other"))
     third = run_handbook(root, "build")
     assert third.returncode == 0 and "PDFs: 5/5 rendered" in third.stderr  # only the new programme's five
+
+
+def test_pdf_worker_failure_fails_the_build_and_keeps_old_output(tmp_path):
+    root = copy_handbook(tmp_path / "h", {"bridge-builders": CONTRACT_FILE.read_text()})
+    assert run_handbook(root, "build").returncode == 0
+    before = snapshot(root / "site")
+    # a broken print template: only the PDF workers notice, after MkDocs has started writing pages
+    (root / "theme" / "workbook" / "partials" / "certificate.html.j2").write_text("{{ no_such_variable.oops }}")
+    run = run_handbook(root, "build")
+    assert run.returncode == 1
+    assert "previous output in site/ is unchanged" in run.stderr
+    assert snapshot(root / "site") == before
