@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .problems import Problem
 from .project import Project
-from .validate import load_programmes
+from .validate import check_guides, load_programmes
 
 STAGING_PREFIX = ".handbook-staging-"
 
@@ -140,6 +140,7 @@ def build(project: Project, options: BuildOptions) -> list[Problem] | None:
         return None
     # validate here for clean messages; the site engine's plugin renders the pages itself
     _, problems = load_programmes([project.programs_dir], guides_dir=project.guides_dir, root=project.root)
+    problems += check_guides(project.guides_dir, project.root)
     if any(p.severity == "error" for p in problems):
         return problems
     out.parent.mkdir(parents=True, exist_ok=True)

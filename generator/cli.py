@@ -37,11 +37,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validate import load_programmes
+    from .validate import check_guides, load_programmes
 
     project = Project.find()
     paths = [Path(p) for p in args.paths] or [project.programs_dir]
     loaded, problems = load_programmes(paths, guides_dir=project.guides_dir, root=project.root)
+    if not args.paths:  # the whole handbook: the hand-written guides too
+        problems += check_guides(project.guides_dir, project.root)
     if problems:
         print(format_problems(problems, args.format))
     ok = sum(1 for item in loaded if item.programme is not None)

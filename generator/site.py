@@ -15,7 +15,7 @@ from .model import Programme
 from .pages import catalogue, navigation, programme_pages
 from .problems import Problem
 from .project import Project
-from .validate import load_programmes
+from .validate import check_guides, load_programmes
 
 
 @dataclass
@@ -52,6 +52,7 @@ def select(programmes: list[Programme], drafts: bool) -> list[Programme]:
 def load_site(project: Project, *, drafts: bool, pdfs: bool = True) -> tuple[SiteContent | None, list[Problem]]:
     """Validate every programme; on any problem return None so nothing half-built is written."""
     loaded, problems = load_programmes([project.programs_dir], guides_dir=project.guides_dir, root=project.root)
+    problems += check_guides(project.guides_dir, project.root)
     if any(p.severity == "error" for p in problems):
         return None, problems
     programmes = select([item.programme for item in loaded if item.programme], drafts)

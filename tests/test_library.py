@@ -54,7 +54,7 @@ def test_guides_are_substantial_and_referenced():
     guides = list((REPO / "guides").rglob("*.md"))
     words = sum(len(re.findall(r"\w+", p.read_text())) for p in guides)
     assert words >= 4000
-    for name in ("giving-feedback-upward", "receiving-feedback", "active-listening",
+    for name in ("giving-upward-feedback", "receiving-feedback", "active-listening",
                  "confidentiality-and-boundaries", "psychological-safety"):
         assert (REPO / "guides" / "training" / f"{name}.md").is_file()
     for name in ("smart", "real", "grow"):

@@ -151,3 +151,15 @@ def test_programme_with_only_required_keys_builds(built_handbook):
     pdfs = sorted(p.name for p in (built_handbook / "programs" / "tiny-peers" / "downloads").glob("*.pdf"))
     assert pdfs == ["tiny-peers-facilitator-guide.pdf", "tiny-peers-peer-a-session-sheets.pdf",
                     "tiny-peers-peer-a-workbook.pdf", "tiny-peers-peer-b-session-sheets.pdf", "tiny-peers-peer-b-workbook.pdf"]
+
+
+def test_guide_that_would_fetch_from_elsewhere_is_refused(tmp_path):
+    root = copy_handbook(tmp_path / "h", {"bridge-builders": CONTRACT_FILE.read_text(encoding="utf-8")})
+    (root / "guides" / "training" / "upward.md").write_text(
+        "# Upward\n\nA [link](https://example.org/) is fine, `<img src=x>` in code too.\n\n"
+        "<img src=\"http://tracker.example/pixel.gif\">\n\n![chart](file:///etc/passwd)\n", encoding="utf-8")
+    run = run_handbook(root, "build", "--no-pdfs")
+    assert run.returncode == 1
+    assert "guides/training/upward.md:5:1: error: HTML that loads a resource (<img>) is not allowed in a guide" in run.stdout
+    assert "guides/training/upward.md:7:1: error: images must be files inside guides/, not 'file:///etc/passwd'" in run.stdout
+    assert not (root / "site").exists()
