@@ -134,5 +134,6 @@ def environment(theme_dir: Path) -> jinja2.Environment:
         clock=clock,
         esc=escape,
         yaml=yaml_text,
+        yaml_quoted=lambda text: __import__("json").dumps(str(text), ensure_ascii=False),
     )
     return env

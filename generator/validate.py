@@ -187,7 +187,11 @@ def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
 
 # ---------------------------------------------------------------- content safety
 
-_HTML = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9:-]*(?=[\s/>])|<!--|<!\[CDATA\[|<![A-Za-z]|<\?")
+# a tag as browsers read it (no space after '<', closed by '>'), comments and declarations, or the
+# opening of an element that fetches or runs something even when its '>' is on a later line
+_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<!--|<!\[CDATA\[|<![A-Za-z]|<\?"
+                   r"|<(?:script|img|iframe|frame|style|object|embed|svg|link|meta|base|form|input|a|video|audio)\b",
+                   re.IGNORECASE)
 _INLINE_LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]*)")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _BARE_URL = re.compile(r"\b(?:https?|ftp|file|sftp|smb)://\S*|\bwww\.[a-z0-9-]+\.[a-z]{2,}\S*", re.IGNORECASE)
