@@ -166,7 +166,7 @@ def test_question_mark_in_a_bracket_list_is_just_text(tmp_path):
     assert validate_text(tmp_path, text) == []
 
 
-@pytest.mark.parametrize("text", ["Rate it 1-5 where 3 < 4 and 5 > 4.", "Use <3 sparingly", "x<y and y>z",
+@pytest.mark.parametrize("text", ["Rate it 1-5 where 3 < 4 and 5 > 4.", "Use <3 sparingly",
                                   "Email [the coordinator](mailto:coordinator@example.org)", "See [below](#agenda)"])
 def test_ordinary_text_is_not_mistaken_for_html_or_links(tmp_path, text):
     assert validate_text(tmp_path, GOOD.replace("summary: Junior engineers", f"summary: {text} Junior engineers")) == []
