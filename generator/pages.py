@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Programme, exercises_for, goal_fields, prep_for, training_exercises
-from .render import (CADENCE_WEEKS, CADENCE_WORDS, agenda_rows, environment, party_title, programme_weeks,
+from .render import (CADENCE_WEEKS, agenda_rows, environment, labels, party_title, programme_weeks,
                      session_week)
 
 CATALOGUE_MARKER = "<!-- handbook:catalogue -->"
@@ -32,16 +32,18 @@ def session_path(prog: Programme, number: int) -> str:
     return f"{programme_dir(prog)}/sessions/session-{number:02d}.md"
 
 
-def downloads(prog: Programme) -> list[Download]:
+def downloads(prog: Programme, words: dict[str, str] | None = None) -> list[Download]:
     """The PDFs built for a programme (file names are part of the contract with ``workbook``)."""
+    words = words or {}
     items = []
     for role in prog.participant_roles:
-        items.append(Download(f"{role.title} workbook", f"downloads/{prog.id}-{role.id}-workbook.pdf",
-                              "Everything this role needs, with space to write: agreement, goals, every session."))
-        items.append(Download(f"{role.title} session sheets", f"downloads/{prog.id}-{role.id}-session-sheets.pdf",
-                              "One page per session for quick printing."))
-    items.append(Download("Facilitator guide", f"downloads/{prog.id}-facilitator-guide.pdf",
-                          "For trainers: training modules with timings, objectives, exercises and a run sheet."))
+        items.append(Download(words.get("workbook_of", "{role} workbook").format(role=role.title),
+                              f"downloads/{prog.id}-{role.id}-workbook.pdf",
+                              words.get("workbook_desc", "")))
+        items.append(Download(words.get("session_sheets_of", "{role} session sheets").format(role=role.title),
+                              f"downloads/{prog.id}-{role.id}-session-sheets.pdf", words.get("sheets_desc", "")))
+    items.append(Download(words.get("facilitator_guide", "Facilitator guide"), f"downloads/{prog.id}-facilitator-guide.pdf",
+                          words.get("facilitator_desc", "")))
     return items
 
 
@@ -70,6 +72,7 @@ def _timeline(prog: Programme) -> dict[str, Any]:
 def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> dict[str, str]:
     """Every page of one programme, as Markdown keyed by its path inside the docs folder."""
     env = environment(theme_dir)
+    words = labels(theme_dir, prog.language)
     base = programme_dir(prog)
     by_role = {
         s.number: [{"role": r, "prep": prep_for(s, r.id), "exercises": exercises_for(s, r.id)} for r in prog.roles]
@@ -80,12 +83,13 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
         "sessions": [{"s": s, "week": session_week(prog, s), "minutes": prog.session_minutes(s),
                       "path": f"sessions/session-{s.number:02d}.md", "agenda": agenda_rows(prog, s),
                       "roles": by_role[s.number]} for s in prog.sessions],
-        "cadence_words": CADENCE_WORDS[prog.schedule.cadence],
+        "cadence_words": words["cadence_" + prog.schedule.cadence],
+        "L": words,
         "weeks": programme_weeks(prog),
         "goal_fields": goal_fields(prog.goal_format),
         "training": [{"m": m, "exercises": training_exercises(m), "roles": [party_title(prog, r) for r in m.for_]}
                      for m in prog.training],
-        "downloads": downloads(prog),
+        "downloads": downloads(prog, words),
         "pdfs": pdfs,
         "timeline": _timeline(prog),
         "role_title": lambda rid: party_title(prog, rid),
@@ -110,7 +114,7 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
 
 def catalogue(programmes: list[Programme], theme_dir: Path) -> str:
     """The home page's catalogue of programmes (Markdown)."""
-    rows = [{"p": p, "weeks": programme_weeks(p), "cadence": CADENCE_WORDS[p.schedule.cadence],
+    rows = [{"p": p, "weeks": programme_weeks(p), "cadence": labels(theme_dir, p.language)["cadence_" + p.schedule.cadence],
              "sessions": [(s.number, session_path(p, s.number)) for s in p.sessions]}
             for p in sorted(programmes, key=lambda p: p.title.lower())]
     return environment(theme_dir).get_template("pages/catalogue.md.j2").render(rows=rows)

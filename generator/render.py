@@ -17,7 +17,6 @@ from markupsafe import Markup, escape
 from .model import Programme, Session
 
 CADENCE_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4, "once": 1}
-CADENCE_WORDS = {"weekly": "every week", "fortnightly": "every two weeks", "monthly": "every month", "once": "once"}
 
 
 def _safe_markdown() -> md.Markdown:
@@ -114,6 +113,34 @@ def agenda_rows(prog: Programme, session: Session) -> list[dict]:
     return rows
 
 
+class Labels(dict):
+    """Words printed around programme content; ``labels.key`` in templates."""
+
+    def __getattr__(self, key: str) -> str:
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(f"no label '{key}' in theme/labels/en.yaml") from None
+
+
+@lru_cache(maxsize=16)
+def labels(theme_dir: Path, language: str = "en") -> Labels:
+    """English labels, overlaid by the programme's language (``fr-CA`` -> fr-CA.yaml, else fr.yaml)."""
+    import yaml
+
+    folder = theme_dir / "labels"
+    merged = dict(yaml.safe_load((folder / "en.yaml").read_text(encoding="utf-8")))
+    for name in dict.fromkeys([language.split("-")[0].lower(), language.lower()]):
+        path = folder / f"{name}.yaml"
+        if name != "en" and path.is_file():
+            merged.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return Labels(merged)
+
+
+def fmt(template: str, **values) -> str:
+    return str(template).format(**values)
+
+
 @lru_cache(maxsize=8)
 def environment(theme_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -131,6 +158,7 @@ def environment(theme_dir: Path) -> jinja2.Environment:
         mdindent=md_indent,
         hours=hours,
         count=count,
+        fmt=fmt,
         clock=clock,
         esc=escape,
         yaml=yaml_text,

@@ -21,7 +21,7 @@ from . import __version__
 from .model import Programme, Role, exercises_for, goal_fields, prep_for, training_exercises
 from .pages import downloads
 from .project import Project
-from .render import CADENCE_WORDS, agenda_rows, party_title, environment, programme_weeks, session_week
+from .render import Labels, agenda_rows, environment, labels, party_title, programme_weeks, session_week
 
 PAPER = {"a4": "A4", "letter": "letter"}
 KINDS = ("workbook", "session-sheets", "facilitator-guide")
@@ -70,7 +70,7 @@ def jobs_for(prog: Programme) -> list[Job]:
 
 # ---------------------------------------------------------------- HTML
 
-def _mention(prog: Programme, session, role: Role) -> list[str]:
+def _mention(prog: Programme, session, role: Role, words: Labels) -> list[str]:
     """One line per other role: what they do this session (titles only, never their steps)."""
     lines = []
     for other in prog.roles:
@@ -79,14 +79,15 @@ def _mention(prog: Programme, session, role: Role) -> list[str]:
         titles = [ex.title for ex in exercises_for(session, other.id)]
         prep = prep_for(session, other.id)
         if titles:
-            lines.append(f"Your {other.title.lower()} practises: {', '.join(titles)}.")
+            lines.append(words.practises.format(role=other.title.lower(), titles=", ".join(titles)))
         elif prep:
-            lines.append(f"Your {other.title.lower()} prepares {len(prep)} item{'s' if len(prep) != 1 else ''} for this meeting.")
+            lines.append(words.prepares.format(role=other.title.lower(), n=len(prep)))
     return lines
 
 
-def context(prog: Programme, kind: str, role_id: str | None, paper: str) -> dict[str, Any]:
+def context(prog: Programme, kind: str, role_id: str | None, paper: str, theme_dir: Path) -> dict[str, Any]:
     role = prog.role(role_id) if role_id else None
+    words = labels(theme_dir, prog.language)
     fmt = prog.goal_format
     sessions = []
     for s in prog.sessions:
@@ -95,7 +96,7 @@ def context(prog: Programme, kind: str, role_id: str | None, paper: str) -> dict
             "agenda": agenda_rows(prog, s),
             "prep": prep_for(s, role.id) if role else [],
             "exercises": exercises_for(s, role.id) if role else [],
-            "mentions": _mention(prog, s, role) if role else [],
+            "mentions": _mention(prog, s, role, words) if role else [],
             "by_role": [{"role": r, "prep": prep_for(s, r.id), "exercises": exercises_for(s, r.id)} for r in prog.roles],
         })
     training = [{"m": m, "exercises": training_exercises(m), "roles": [party_title(prog, r) for r in m.for_]}
@@ -111,7 +112,8 @@ def context(prog: Programme, kind: str, role_id: str | None, paper: str) -> dict
         "goal_owner": role is not None and (not fmt.owner or role.id in fmt.owner),
         "goal_owners": [party_title(prog, o) for o in fmt.owner],
         "signatories": signatories,
-        "cadence_words": CADENCE_WORDS[prog.schedule.cadence],
+        "cadence_words": words["cadence_" + prog.schedule.cadence],
+        "L": words,
         "weeks": programme_weeks(prog),
         "checkins": [c for c in prog.checkins if role is None or not c.with_ or role.id in c.with_
                      or "coordinator" in c.with_ or "all" in c.with_],
@@ -121,7 +123,7 @@ def context(prog: Programme, kind: str, role_id: str | None, paper: str) -> dict
 
 def render_html(prog: Programme, kind: str, role_id: str | None, theme_dir: Path, paper: str = "a4") -> str:
     template = environment(theme_dir).get_template(f"workbook/{kind}.html.j2")
-    return template.render(context(prog, kind, role_id, paper))
+    return template.render(context(prog, kind, role_id, paper, theme_dir))
 
 
 # ---------------------------------------------------------------- PDF

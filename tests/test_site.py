@@ -163,3 +163,24 @@ def test_guide_that_would_fetch_from_elsewhere_is_refused(tmp_path):
     assert "guides/training/upward.md:5:1: error: HTML that loads a resource (<img>) is not allowed in a guide" in run.stdout
     assert "guides/training/upward.md:7:1: error: images must be files inside guides/, not 'file:///etc/passwd'" in run.stdout
     assert not (root / "site").exists()
+
+
+def test_labels_follow_the_programme_language(tmp_path):
+    from pypdf import PdfReader
+
+    from generator.validate import load_programmes
+    from generator.workbook import render_html, write_pdf
+
+    french = CONTRACT_FILE.read_text(encoding="utf-8").replace("language: en", "language: fr-CA")
+    root = copy_handbook(tmp_path / "h", {"bridge-builders": french})
+    run = run_handbook(root, "build", "--no-pdfs")
+    assert run.returncode == 0, run.stderr
+    session = text_of(page(root / "site", "programs/bridge-builders/sessions/session-01"))
+    assert "Avant la rencontre" in session and "Ordre du jour" in session and "Séance 1: Kick-off" in session
+    loaded, _ = load_programmes([root / "programs"], guides_dir=root / "guides")
+    html = render_html(loaded[0].programme, "workbook", "director", root / "theme")
+    write_pdf(html, tmp_path / "fr.pdf", root / "theme")
+    reader = PdfReader(tmp_path / "fr.pdf")
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Fiche d'objectif" in text and "Comment utiliser ce cahier" in text
+    assert reader.trailer["/Root"]["/Lang"] == "fr-CA"
