@@ -81,7 +81,8 @@ def _mention(prog: Programme, session, role: Role, words: Labels) -> list[str]:
         if titles:
             lines.append(words.practises.format(role=other.title.lower(), titles=", ".join(titles)))
         elif prep:
-            lines.append(words.prepares.format(role=other.title.lower(), n=len(prep)))
+            phrase = words.prepares_one if len(prep) == 1 else words.prepares
+            lines.append(phrase.format(role=other.title.lower(), n=len(prep)))
     return lines
 
 
