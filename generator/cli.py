@@ -84,7 +84,6 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import os
     import subprocess
 
     from .build import BuildOptions, engine_env

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .load import Document, load_file
-from .model import SPECIAL_PARTIES, Programme
+from .model import SPECIAL_PARTIES, Programme, goal_fields
 from .problems import Problem, display_path
 
 
@@ -293,8 +293,6 @@ class _Checker:
             if field.key in keys:
                 self.add(("goal_format", "fields", i, "key"), f"goal field '{field.key}' is listed twice")
             keys.add(field.key)
-        from .model import goal_fields
-
         known = [f.key for f in goal_fields(fmt)]
         for i, example in enumerate(fmt.examples):
             if isinstance(example, dict):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, make_project
+from conftest import REPO
 from generator.model import Programme
 from generator.validate import load_programmes
 from generator.workbook import render_html, write_pdf
