@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .load import load_file, load_text
 from .model import Programme, Session, exercises_for, prep_for
 from .problems import Problem
-from .validate import check_document, programme_files
+from .validate import check_text, load_programmes
 
 
 @dataclass
@@ -40,16 +39,8 @@ def load_side(spec: str, root: Path, programs: str = "programs") -> tuple[dict[s
     out: dict[str, Programme] = {}
     problems: list[Problem] = []
     if path.exists():
-        files, problems = programme_files([path])
-        for file in files:
-            doc, found = load_file(file, file.as_posix())
-            prog = None
-            if not found:
-                prog, found = check_document(doc)
-            problems += found
-            if prog:
-                out[prog.id] = prog
-        return out, problems
+        loaded, problems = load_programmes([path], guides_dir=None)
+        return {item.programme.id: item.programme for item in loaded if item.programme}, problems
     top = _git(["rev-parse", "--show-toplevel"], root).strip()
     prefix = Path(root).resolve().relative_to(Path(top).resolve()).as_posix()
     folder = f"{prefix}/{programs}" if prefix not in ("", ".") else programs
@@ -59,10 +50,7 @@ def load_side(spec: str, root: Path, programs: str = "programs") -> tuple[dict[s
         if not name.endswith((".yaml", ".yml")):
             continue
         text = _git(["show", f"{spec}:{folder}/{name}"], root)
-        doc, found = load_text(text, f"{spec}:{programs}/{name}")
-        prog = None
-        if not found:
-            prog, found = check_document(doc)
+        prog, found = check_text(text, f"{spec}:{programs}/{name}", expected_id=Path(name).stem)
         problems += found
         if prog:
             out[prog.id] = prog
@@ -106,8 +94,9 @@ def _session_lines(prog: Programme, old: Session, new: Session) -> list[str]:
                     if a != b:
                         steps = _count_change(f"{titles[rid]} exercise '{b.title}'", a.steps, b.steps, "step")
                         lines.append(steps or f"{titles[rid]} exercise '{b.title}' changed")
-    for key, label in (("prompts", "prompts"), ("reflection", "reflection questions"), ("commitments", "commitments")):
-        if line := _count_change(label, getattr(old, key), getattr(new, key), label.rstrip("s").split(" ")[0] if key != "reflection" else "question"):
+    for key, label, unit in (("prompts", "prompts", "prompt"), ("reflection", "reflection", "question"),
+                             ("commitments", "commitments", "commitment")):
+        if line := _count_change(label, getattr(old, key), getattr(new, key), unit):
             lines.append(f"{line} (everyone)")
     return lines
 

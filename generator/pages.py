@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import Programme, exercises_for, goal_fields, prep_for, training_exercises
-from .render import (CADENCE_WEEKS, agenda_rows, environment, labels, party_title, programme_weeks,
-                     session_week)
+from .model import Programme, goal_fields
+from .render import (CADENCE_WEEKS, agenda_rows, environment, labels, party_title, programme_weeks, role_tasks,
+                     session_week, training_rows)
 
 CATALOGUE_MARKER = "<!-- handbook:catalogue -->"
 
@@ -22,6 +22,8 @@ class Download:
     title: str
     filename: str  # relative to the programme's folder in the site
     description: str
+    kind: str  # workbook | session-sheets | facilitator-guide
+    role_id: str | None = None
 
 
 def programme_dir(prog: Programme) -> str:
@@ -38,12 +40,13 @@ def downloads(prog: Programme, words: dict[str, str] | None = None) -> list[Down
     items = []
     for role in prog.participant_roles:
         items.append(Download(words.get("workbook_of", "{role} workbook").format(role=role.title),
-                              f"downloads/{prog.id}-{role.id}-workbook.pdf",
-                              words.get("workbook_desc", "")))
+                              f"downloads/{prog.id}-{role.id}-workbook.pdf", words.get("workbook_desc", ""),
+                              "workbook", role.id))
         items.append(Download(words.get("session_sheets_of", "{role} session sheets").format(role=role.title),
-                              f"downloads/{prog.id}-{role.id}-session-sheets.pdf", words.get("sheets_desc", "")))
+                              f"downloads/{prog.id}-{role.id}-session-sheets.pdf", words.get("sheets_desc", ""),
+                              "session-sheets", role.id))
     items.append(Download(words.get("facilitator_guide", "Facilitator guide"), f"downloads/{prog.id}-facilitator-guide.pdf",
-                          words.get("facilitator_desc", "")))
+                          words.get("facilitator_desc", ""), "facilitator-guide"))
     return items
 
 
@@ -74,21 +77,16 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
     env = environment(theme_dir)
     words = labels(theme_dir, prog.language)
     base = programme_dir(prog)
-    by_role = {
-        s.number: [{"role": r, "prep": prep_for(s, r.id), "exercises": exercises_for(s, r.id)} for r in prog.roles]
-        for s in prog.sessions
-    }
     context = {
         "p": prog,
         "sessions": [{"s": s, "week": session_week(prog, s), "minutes": prog.session_minutes(s),
                       "path": f"sessions/session-{s.number:02d}.md", "agenda": agenda_rows(prog, s),
-                      "roles": by_role[s.number]} for s in prog.sessions],
+                      "roles": role_tasks(prog, s)} for s in prog.sessions],
         "cadence_words": words["cadence_" + prog.schedule.cadence],
         "L": words,
         "weeks": programme_weeks(prog),
         "goal_fields": goal_fields(prog.goal_format),
-        "training": [{"m": m, "exercises": training_exercises(m), "roles": [party_title(prog, r) for r in m.for_]}
-                     for m in prog.training],
+        "training": training_rows(prog),
         "downloads": downloads(prog, words),
         "pdfs": pdfs,
         "timeline": _timeline(prog),

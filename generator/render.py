@@ -14,7 +14,7 @@ import jinja2
 import markdown as md
 from markupsafe import Markup, escape
 
-from .model import Programme, Session
+from .model import Programme, Session, exercises_for, prep_for, training_exercises
 
 CADENCE_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4, "once": 1}
 
@@ -100,6 +100,17 @@ def party_title(prog: Programme, ref: str | None) -> str:
         return ""
     role = prog.role(ref)
     return role.title if role else ref.capitalize()
+
+
+def role_tasks(prog: Programme, session: Session) -> list[dict]:
+    """Each role's prep steps and exercises for one session."""
+    return [{"role": r, "prep": prep_for(session, r.id), "exercises": exercises_for(session, r.id)} for r in prog.roles]
+
+
+def training_rows(prog: Programme, role_id: str | None = None) -> list[dict]:
+    """Training modules (all, or those for one role) with their exercises and role titles."""
+    return [{"m": m, "exercises": training_exercises(m), "roles": [party_title(prog, r) for r in m.for_]}
+            for m in prog.training if role_id is None or role_id in m.for_ or "all" in m.for_]
 
 
 def agenda_rows(prog: Programme, session: Session) -> list[dict]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .load import Document, load_file
+from .load import Document, load_file, load_text
 from .model import SPECIAL_PARTIES, Programme, goal_fields
 from .problems import Problem, display_path
 
@@ -445,6 +445,15 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
         if p not in out:
             out.append(p)
     return out
+
+
+def check_text(text: str, file: str, *, guides_dir: Path | None = None,
+               expected_id: str | None = None) -> tuple[Programme | None, list[Problem]]:
+    """Load and validate programme text (e.g. a file at a git revision)."""
+    doc, problems = load_text(text, file)
+    if problems:
+        return None, problems
+    return check_document(doc, guides_dir=guides_dir, expected_id=expected_id)
 
 
 def programme_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:

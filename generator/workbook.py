@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .model import Programme, Role, exercises_for, goal_fields, prep_for, training_exercises
+from .model import Programme, Role, exercises_for, goal_fields, prep_for
 from .pages import downloads
 from .project import Project
-from .render import Labels, agenda_rows, environment, labels, party_title, programme_weeks, session_week
+from .render import (Labels, agenda_rows, environment, labels, party_title, programme_weeks, role_tasks,
+                     session_week, training_rows)
 
 PAPER = {"a4": "A4", "letter": "letter"}
 KINDS = ("workbook", "session-sheets", "facilitator-guide")
@@ -53,19 +54,8 @@ def edition_date(prog: Programme) -> dt.date:
 
 
 def jobs_for(prog: Programme) -> list[Job]:
-    base = f"programs/{prog.id}/"
-    jobs = []
-    for item in downloads(prog):
-        name = item.filename.rsplit("/", 1)[-1]
-        if name.endswith("-facilitator-guide.pdf"):
-            jobs.append(Job(prog, "facilitator-guide", None, base + item.filename))
-            continue
-        for role in prog.participant_roles:
-            if name == f"{prog.id}-{role.id}-workbook.pdf":
-                jobs.append(Job(prog, "workbook", role.id, base + item.filename))
-            elif name == f"{prog.id}-{role.id}-session-sheets.pdf":
-                jobs.append(Job(prog, "session-sheets", role.id, base + item.filename))
-    return jobs
+    """One job per document the downloads page links (the list lives in ``pages.downloads``)."""
+    return [Job(prog, item.kind, item.role_id, f"programs/{prog.id}/{item.filename}") for item in downloads(prog)]
 
 
 # ---------------------------------------------------------------- HTML
@@ -98,16 +88,14 @@ def context(prog: Programme, kind: str, role_id: str | None, paper: str, theme_d
             "prep": prep_for(s, role.id) if role else [],
             "exercises": exercises_for(s, role.id) if role else [],
             "mentions": _mention(prog, s, role, words) if role else [],
-            "by_role": [{"role": r, "prep": prep_for(s, r.id), "exercises": exercises_for(s, r.id)} for r in prog.roles],
+            "by_role": role_tasks(prog, s),
         })
-    training = [{"m": m, "exercises": training_exercises(m), "roles": [party_title(prog, r) for r in m.for_]}
-                for m in prog.training if role is None or role.id in m.for_ or "all" in m.for_]
     signatories = prog.participant_roles
     return {
         "p": prog, "kind": kind, "role": role, "paper": PAPER[paper],
         "edition": edition_date(prog).isoformat(),
         "sessions": sessions,
-        "training": training,
+        "training": training_rows(prog, role.id if role else None),
         "outcomes": [o for o in prog.purpose.outcomes if role is None or o.role in (role.id, "all", "both")],
         "goal_fields": goal_fields(fmt),
         "goal_owner": role is not None and (not fmt.owner or role.id in fmt.owner),
