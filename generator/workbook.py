@@ -138,13 +138,15 @@ def write_pdf(html: str, target: Path, theme_dir: Path, extra_roots: list[Path] 
     return fetcher.refused
 
 
-def _theme_digest(theme_dir: Path) -> str:
+def _render_digest(theme_dir: Path) -> str:
+    """What a PDF's look depends on besides the programme: print templates, labels and our code."""
     digest = hashlib.sha256()
-    folder = theme_dir / "workbook"
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
+    folders = [theme_dir / "workbook", theme_dir / "labels", Path(__file__).resolve().parent]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}".encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -233,7 +235,7 @@ def start_pdfs(project: Project, programmes: list[Programme], *, jobs: int | Non
     paper = (paper or os.environ.get("HANDBOOK_PAPER") or "a4").lower()
     jobs = jobs or int(os.environ.get("HANDBOOK_JOBS") or 0) or os.cpu_count() or 1
     theme_dir = project.theme_dir
-    digest = _theme_digest(theme_dir)
+    digest = _render_digest(theme_dir)
     cache = project.cache_dir / "pdf"
     planned: list[BuiltPdf] = []
     todo: list[tuple[Job, str, str, str]] = []

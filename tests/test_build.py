@@ -102,3 +102,12 @@ def test_pdf_worker_failure_fails_the_build_and_keeps_old_output(tmp_path):
     assert run.returncode == 1
     assert "previous output in site/ is unchanged" in run.stderr
     assert snapshot(root / "site") == before
+
+
+def test_changed_labels_re_render_the_pdfs(tmp_path):
+    root = copy_handbook(tmp_path / "h", {"bridge-builders": CONTRACT_FILE.read_text()})
+    assert run_handbook(root, "build").returncode == 0
+    labels = root / "theme" / "labels" / "en.yaml"
+    labels.write_text(labels.read_text().replace("before_meeting: Before the meeting", "before_meeting: Before you meet"))
+    run = run_handbook(root, "build")
+    assert run.returncode == 0 and "PDFs: 5/5 rendered" in run.stderr
