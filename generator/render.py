@@ -134,17 +134,21 @@ class Labels(dict):
             raise AttributeError(f"no label '{key}' in theme/labels/en.yaml") from None
 
 
-@lru_cache(maxsize=16)
 def labels(theme_dir: Path, language: str = "en") -> Labels:
-    """English labels, overlaid by the programme's language (``fr-CA`` -> fr-CA.yaml, else fr.yaml)."""
+    """English labels, overlaid by the programme's language (``fr-CA`` -> fr.yaml, then fr-CA.yaml)."""
+    folder = theme_dir / "labels"
+    names = ["en"] + [n for n in dict.fromkeys([language.split("-")[0].lower(), language.lower()]) if n != "en"]
+    paths = tuple(p for p in (folder / f"{n}.yaml" for n in names) if p.is_file())
+    return _read_labels(paths, tuple(p.stat().st_mtime_ns for p in paths))  # edits show up in `serve`
+
+
+@lru_cache(maxsize=32)
+def _read_labels(paths: tuple[Path, ...], mtimes: tuple[int, ...]) -> Labels:
     import yaml
 
-    folder = theme_dir / "labels"
-    merged = dict(yaml.safe_load((folder / "en.yaml").read_text(encoding="utf-8")))
-    for name in dict.fromkeys([language.split("-")[0].lower(), language.lower()]):
-        path = folder / f"{name}.yaml"
-        if name != "en" and path.is_file():
-            merged.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    merged: dict[str, str] = {}
+    for path in paths:
+        merged.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     return Labels(merged)
 
 
