@@ -54,13 +54,14 @@ def build_calendar(prog: Programme, start: dt.date, *, time: dt.time | None = No
     zone = ZoneInfo(tz) if tz else None
     stamp = dt.datetime.combine(start, dt.time(0, 0), tzinfo=dt.timezone.utc)
 
-    def event(uid_seed: str, summary: str, day: dt.date, minutes: int, description: str, url: str) -> None:
+    def event(uid_seed: str, summary: str, day: dt.date, minutes: int, description: str, url: str,
+              offset: int = 0) -> None:
         item = icalendar.Event()
         item.add("uid", hashlib.sha1(f"{prog.id}/{start}/{uid_seed}".encode()).hexdigest() + "@handbook")
         item.add("dtstamp", stamp)
         item.add("summary", summary)
         if time is not None:
-            begin = dt.datetime.combine(day, time, tzinfo=zone)
+            begin = dt.datetime.combine(day, time, tzinfo=zone) + dt.timedelta(minutes=offset)
             item.add("dtstart", begin)
             item.add("dtend", begin + dt.timedelta(minutes=minutes))
         else:
@@ -71,7 +72,8 @@ def build_calendar(prog: Programme, start: dt.date, *, time: dt.time | None = No
         ical.add_component(item)
 
     dates = session_dates(prog, start)
-    for session, day in zip(prog.sessions, dates):
+    offset = 0  # a one-off event's parts follow each other on the day
+    for session, day in zip(prog.sessions, dates, strict=True):
         url = _page_url(site_url, session_path(prog, session.number))
         lines = [f"Session guide: {url}"]
         if session.purpose:
@@ -81,7 +83,9 @@ def build_calendar(prog: Programme, start: dt.date, *, time: dt.time | None = No
             if prep:
                 lines += ["", f"Prep for the {role.title.lower()}:"] + [f"- {step.strip()}" for step in prep]
         event(f"session-{session.number}", f"{prog.title} — session {session.number}: {session.title}", day,
-              prog.session_minutes(session), "\n".join(lines), url)
+              prog.session_minutes(session), "\n".join(lines), url, offset)
+        if prog.schedule.cadence == "once":
+            offset += prog.session_minutes(session)
     for i, checkin in enumerate(prog.checkins, 1):
         day = checkin_date(prog, dates[checkin.after_session - 1])
         url = _page_url(site_url, f"programs/{prog.id}/checkins.md")

@@ -144,3 +144,21 @@ def test_every_verb_has_help_with_an_example(capsys):
         assert exc.value.code == 0
         out = capsys.readouterr().out
         assert "example" in out and "handbook " + verb in out, verb
+
+
+def test_one_off_event_parts_follow_each_other(tmp_path):
+    text = CONTRACT_FILE.read_text().replace("cadence: weekly", "cadence: once")
+    root = make_project(tmp_path, {"bridge-builders": text})
+    run = run_handbook(root, "calendar", "bridge-builders", "--start", "2027-03-01", "--time", "13:00")
+    assert run.returncode == 0, run.stderr
+    ical = Calendar.from_ical(run.stdout.encode())
+    starts = sorted(e.decoded("dtstart") for e in ical.walk("VEVENT") if "session" in str(e.get("summary")))
+    assert [s.strftime("%Y-%m-%d %H:%M") for s in starts] == ["2027-03-01 13:00", "2027-03-01 13:45", "2027-03-01 14:30"]
+
+
+def test_calendar_usage_errors(tmp_path):
+    root = make_project(tmp_path, {"bridge-builders": CONTRACT_FILE.read_text()})
+    assert run_handbook(root, "calendar", "bridge-builders", "--start", "11/01/2027").returncode == 2
+    assert run_handbook(root, "calendar", "nope", "--start", "2027-01-11").returncode == 2
+    bad_zone = run_handbook(root, "calendar", "bridge-builders", "--start", "2027-01-11", "--time", "09:00", "--tz", "Mars/Olympus")
+    assert bad_zone.returncode == 2 and "not a time zone" in bad_zone.stderr and "Traceback" not in bad_zone.stderr
