@@ -86,6 +86,7 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
         "L": words,
         "weeks": programme_weeks(prog),
         "goal_fields": goal_fields(prog.goal_format),
+        "goal_owners": [party_title(prog, o) for o in prog.goal_format.owner],
         "training": training_rows(prog),
         "downloads": downloads(prog, words),
         "pdfs": pdfs,
