@@ -25,7 +25,6 @@ from .render import (Labels, agenda_rows, environment, labels, party_title, prog
                      session_week, training_rows)
 
 PAPER = {"a4": "A4", "letter": "letter"}
-KINDS = ("workbook", "session-sheets", "facilitator-guide")
 
 
 @dataclass(frozen=True)
