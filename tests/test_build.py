@@ -111,3 +111,10 @@ def test_changed_labels_re_render_the_pdfs(tmp_path):
     labels.write_text(labels.read_text().replace("before_meeting: Before the meeting", "before_meeting: Before you meet"))
     run = run_handbook(root, "build")
     assert run.returncode == 0 and "PDFs: 5/5 rendered" in run.stderr
+
+
+def test_broken_anchor_fails_the_build(tmp_path):
+    root = copy_handbook(tmp_path / "h", {"bridge-builders": CONTRACT_FILE.read_text()})
+    (root / "guides" / "training" / "upward.md").write_text("# Upward\n\nSee [the missing part](#nowhere).\n")
+    run = run_handbook(root, "build", "--no-pdfs")
+    assert run.returncode == 1 and "nowhere" in run.stderr
