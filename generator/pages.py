@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Programme, goal_fields
-from .render import (CADENCE_WEEKS, agenda_rows, environment, labels, party_title, programme_weeks, role_tasks,
+from .render import (CADENCE_WEEKS, agenda_rows, environment, labels, model_title, party_title, programme_weeks, role_tasks,
                      session_week, training_rows)
 
 CATALOGUE_MARKER = "<!-- handbook:catalogue -->"
@@ -84,6 +84,7 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
                       "roles": role_tasks(prog, s)} for s in prog.sessions],
         "cadence_words": words["cadence_" + prog.schedule.cadence],
         "L": words,
+        "model_title": model_title(prog, words),
         "weeks": programme_weeks(prog),
         "goal_fields": goal_fields(prog.goal_format),
         "goal_owners": [party_title(prog, o) for o in prog.goal_format.owner],
@@ -114,6 +115,7 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
 def catalogue(programmes: list[Programme], theme_dir: Path) -> str:
     """The home page's catalogue of programmes (Markdown)."""
     rows = [{"p": p, "weeks": programme_weeks(p), "cadence": labels(theme_dir, p.language)["cadence_" + p.schedule.cadence],
+             "model_title": model_title(p, labels(theme_dir, p.language)),
              "sessions": [(s.number, session_path(p, s.number)) for s in p.sessions]}
             for p in sorted(programmes, key=lambda p: p.title.lower())]
     return environment(theme_dir).get_template("pages/catalogue.md.j2").render(rows=rows)

@@ -152,6 +152,17 @@ def _read_labels(paths: tuple[Path, ...], mtimes: tuple[int, ...]) -> Labels:
     return Labels(merged)
 
 
+def model_title(prog: Programme, words: Labels) -> str:
+    return words.get("model_" + prog.model.replace("-", "_"), prog.model_title)
+
+
+def page_words(words: Labels) -> tuple[str, str, str]:
+    """The words around the page numbers in 'Page x of y' (print CSS puts the counters between them)."""
+    before, _, rest = words.page_of.partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    return before, middle, after
+
+
 def fmt(template: str, **values) -> str:
     return str(template).format(**values)
 

@@ -21,7 +21,7 @@ from . import __version__
 from .model import Programme, Role, exercises_for, goal_fields, prep_for
 from .pages import downloads
 from .project import Project
-from .render import (Labels, agenda_rows, environment, labels, party_title, programme_weeks, role_tasks,
+from .render import (Labels, agenda_rows, environment, labels, model_title, page_words, party_title, programme_weeks, role_tasks,
                      session_week, training_rows)
 
 PAPER = {"a4": "A4", "letter": "letter"}
@@ -102,6 +102,8 @@ def context(prog: Programme, kind: str, role_id: str | None, paper: str, theme_d
         "signatories": signatories,
         "cadence_words": words["cadence_" + prog.schedule.cadence],
         "L": words,
+        "model_title": model_title(prog, words),
+        "page_words": page_words(words),
         "weeks": programme_weeks(prog),
         "checkins": [c for c in prog.checkins if role is None or not c.with_ or role.id in c.with_
                      or "coordinator" in c.with_ or "all" in c.with_],
