@@ -183,4 +183,6 @@ def test_labels_follow_the_programme_language(tmp_path):
     reader = PdfReader(tmp_path / "fr.pdf")
     text = " ".join(p.extract_text() for p in reader.pages)
     assert "Fiche d'objectif" in text and "Comment utiliser ce cahier" in text
+    assert f"Page 2 sur {len(reader.pages)}" in reader.pages[1].extract_text()
+    assert "Page" not in reader.pages[0].extract_text()  # no number on the cover
     assert reader.trailer["/Root"]["/Lang"] == "fr-CA"
