@@ -17,9 +17,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import Problem
+from .problems import Problem, problems_from_json
 from .project import Project
-from .validate import check_guides, load_programmes
 
 STAGING_PREFIX = ".handbook-staging-"
 
@@ -67,7 +66,10 @@ def site_command(project: Project, target: Path, options: BuildOptions) -> list[
 
 def _remove_stale_staging(out: Path) -> None:
     for stale in out.parent.glob(f"{STAGING_PREFIX}{out.name}-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
 
 
 def _swap_in(staging: Path, out: Path) -> None:
@@ -129,7 +131,7 @@ def up_to_date(project: Project, out: Path, inputs: str) -> bool:
 
 
 def build(project: Project, options: BuildOptions) -> list[Problem] | None:
-    """Validate, build into a staging folder, then swap.
+    """Build into a staging folder (the engine's plugin validates first), then swap.
 
     Returns the problems found (empty when built), or None when nothing changed since the last
     successful build into the same folder (the output is left as it is).
@@ -138,16 +140,14 @@ def build(project: Project, options: BuildOptions) -> list[Problem] | None:
     inputs = input_digest(project, options)
     if up_to_date(project, out, inputs):
         return None
-    # validate here for clean messages; the site engine's plugin renders the pages itself
-    _, problems = load_programmes([project.programs_dir], guides_dir=project.guides_dir, root=project.root)
-    problems += check_guides(project.guides_dir, project.root)
-    if any(p.severity == "error" for p in problems):
-        return problems
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{out.name}-", dir=out.parent))
+    # the plugin validates every programme and guide; it hands problems back through this file
+    report = staging.with_name(staging.name + ".problems.json")
     try:
         env = engine_env(options)
+        env["HANDBOOK_PROBLEMS_FILE"] = str(report)
         progress_fd = os.dup(sys.stderr.fileno())  # the PDF progress bar draws straight on our terminal
         env["HANDBOOK_PROGRESS_FD"] = str(progress_fd)
         try:
@@ -162,6 +162,8 @@ def build(project: Project, options: BuildOptions) -> list[Problem] | None:
                 sys.stderr.write(line.replace(str(staging), str(out)))
                 sys.stderr.flush()
         if process.wait() != 0:
+            if report.is_file():
+                return problems_from_json(report.read_text(encoding="utf-8"))
             raise BuildFailed("the site engine (mkdocs build) failed")
         _swap_in(staging, out)
         stamp = _stamp_path(project, out)
@@ -170,4 +172,5 @@ def build(project: Project, options: BuildOptions) -> list[Problem] | None:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return problems
+        report.unlink(missing_ok=True)
+    return []

@@ -6,6 +6,7 @@ Enabled in mkdocs.yml as ``plugins: [handbook]`` so ``mkdocs build``, ``mkdocs s
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .pages import CATALOGUE_MARKER
-from .problems import format_problems
+from .problems import format_problems, problems_to_json
 from .project import Project
 from .site import SiteContent, env_flag, load_site
 
@@ -36,6 +37,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.pdfs = env_flag("HANDBOOK_PDFS", self.config.pdfs and getattr(self, "command", "build") != "serve")
         content, problems = load_site(self.project, drafts=drafts, pdfs=self.pdfs)
         if content is None:  # refuse before MkDocs cleans the site folder
+            report = os.environ.get("HANDBOOK_PROBLEMS_FILE")  # set by `handbook build`, which prints them
+            if report:
+                Path(report).write_text(problems_to_json(problems), encoding="utf-8")
+                raise PluginError("programme files have problems (listed below)")
             raise PluginError("programme files have problems:\n" + format_problems(problems))
         self.content: SiteContent = content
         config.nav = content.nav

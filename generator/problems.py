@@ -6,7 +6,8 @@ Exceptions are for bugs; problems are for users. Every step returns a list of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 
@@ -52,6 +53,15 @@ def display_path(path: Path, root: Path | None = None) -> str:
 def format_problems(problems: list[Problem], fmt: str = "text") -> str:
     lines = [p.github() if fmt == "github" else p.text() for p in sorted(problems)]
     return "\n".join(lines)
+
+
+def problems_to_json(problems: list[Problem]) -> str:
+    """Problems as JSON, to hand them from the site engine's process back to ``handbook build``."""
+    return json.dumps([asdict(p) for p in problems])
+
+
+def problems_from_json(text: str) -> list[Problem]:
+    return [Problem(**item) for item in json.loads(text)]
 
 
 def has_errors(problems: list[Problem]) -> bool:
