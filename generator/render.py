@@ -6,6 +6,7 @@ turned into HTML by ``markdown_html`` only (raw HTML is never passed through).
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -169,8 +170,17 @@ def fmt(template: str, **values) -> str:
 
 @lru_cache(maxsize=8)
 def environment(theme_dir: Path) -> jinja2.Environment:
+    # compiled templates are kept on disk: every PDF worker is a fresh process and would
+    # otherwise compile the same templates again
+    cache = Path(os.environ.get("HANDBOOK_CACHE") or theme_dir.parent / ".cache" / "handbook") / "jinja"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
+    except OSError:
+        bytecode_cache = None
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(theme_dir)),
+        bytecode_cache=bytecode_cache,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "svg.j2"), default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
