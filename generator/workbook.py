@@ -20,6 +20,7 @@ from typing import Any, Callable
 from . import __version__
 from .model import Programme, Role, exercises_for, goal_fields, prep_for
 from .pages import downloads
+from .pdf import WORKER_PRELOAD, write_pdf, write_task  # noqa: F401  (write_pdf is part of this module's API)
 from .project import Project
 from .render import (Labels, agenda_rows, environment, labels, model_title, page_words, party_title, programme_weeks, role_tasks,
                      session_week, training_rows)
@@ -118,27 +119,6 @@ def render_html(prog: Programme, kind: str, role_id: str | None, theme_dir: Path
 
 # ---------------------------------------------------------------- PDF
 
-def write_pdf(html: str, target: Path, theme_dir: Path, extra_roots: list[Path] | None = None) -> list[str]:
-    """Render HTML to a PDF file; returns the URLs the locked fetcher refused."""
-    from weasyprint import CSS, HTML
-
-    from .fetcher import LockedFetcher
-
-    theme_dir = theme_dir.resolve()
-    fetcher = LockedFetcher([theme_dir / "workbook"] + (extra_roots or []))
-    base = (theme_dir / "workbook").as_uri() + "/"
-    stylesheet = CSS(filename=str(theme_dir / "workbook" / "print.css"), url_fetcher=fetcher)
-    document = HTML(string=html, base_url=base, url_fetcher=fetcher)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + f".{os.getpid()}.part")
-    document.write_pdf(
-        str(partial), stylesheets=[stylesheet], pdf_forms=True, pdf_tags=True, pdf_variant="pdf/ua-1",
-        presentational_hints=False, attachments=[], uncompressed_pdf=False,
-    )
-    os.replace(partial, target)
-    return fetcher.refused
-
-
 def _render_digest(theme_dir: Path) -> str:
     """What a PDF's look depends on besides the programme: print templates, labels and our code."""
     digest = hashlib.sha256()
@@ -162,11 +142,10 @@ def cache_key(job: Job, theme_digest: str, paper: str) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def _render_task(task: tuple[Job, str, str, str]) -> str:
-    job, theme_dir, target, paper = task
-    html = render_html(job.programme, job.kind, job.role_id, Path(theme_dir), paper)
-    write_pdf(html, Path(target), Path(theme_dir))
-    return target
+def _html_tasks(todo: list[tuple[Job, str, str, str]]):
+    """HTML is rendered here (templates compiled once); workers only run WeasyPrint."""
+    for job, theme_dir, target, paper in todo:
+        yield render_html(job.programme, job.kind, job.role_id, Path(theme_dir), paper), theme_dir, target
 
 
 _WEIGHT = {"workbook": 3, "facilitator-guide": 2, "session-sheets": 1}
@@ -198,17 +177,17 @@ class PendingPdfs:
     def _collect(self, todo, jobs, progress) -> None:
         total = len(todo)
         try:
-            # Workers fork from a small server process that preloads WeasyPrint and our code; it is
-            # started here, in the background, so the caller is not kept waiting while it boots.
+            # Workers fork from a small server process that preloads WeasyPrint; it is started
+            # here, in the background, so the caller is not kept waiting while it boots.
             ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
             if ctx.get_start_method() == "forkserver":
-                ctx.set_forkserver_preload(["weasyprint", "generator.workbook"])
+                ctx.set_forkserver_preload(WORKER_PRELOAD)
             self._pool = ctx.Pool(min(jobs, total), maxtasksperchild=1)
             if self._cancelled:
                 self._pool.terminate()
                 return
             progress(0, total, "")
-            for i, done in enumerate(self._pool.imap_unordered(_render_task, todo), 1):
+            for i, done in enumerate(self._pool.imap_unordered(write_task, _html_tasks(todo)), 1):
                 progress(i, total, done)
         except BaseException as exc:  # surfaced by wait()
             self._error = exc

@@ -1,0 +1,40 @@
+"""HTML to PDF with WeasyPrint, locked down.
+
+Small on purpose: PDF worker processes need only this module, and importing it is cheap
+(WeasyPrint itself is loaded on first use, or preloaded by the worker server).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+WORKER_PRELOAD = ["weasyprint", "generator.fetcher", "generator.pdf"]
+
+
+def write_pdf(html: str, target: Path, theme_dir: Path, extra_roots: list[Path] | None = None) -> list[str]:
+    """Render HTML to a PDF file; returns the URLs the locked fetcher refused."""
+    from weasyprint import CSS, HTML
+
+    from .fetcher import LockedFetcher
+
+    theme_dir = theme_dir.resolve()
+    fetcher = LockedFetcher([theme_dir / "workbook"] + (extra_roots or []))
+    base = (theme_dir / "workbook").as_uri() + "/"
+    stylesheet = CSS(filename=str(theme_dir / "workbook" / "print.css"), url_fetcher=fetcher)
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + f".{os.getpid()}.part")
+    document.write_pdf(
+        str(partial), stylesheets=[stylesheet], pdf_forms=True, pdf_tags=True, pdf_variant="pdf/ua-1",
+        presentational_hints=False, attachments=[], uncompressed_pdf=False,
+    )
+    os.replace(partial, target)
+    return fetcher.refused
+
+
+def write_task(task: tuple[str, str, str]) -> str:
+    """One PDF in a worker process: (html, theme folder, target path) -> target path."""
+    html, theme_dir, target = task
+    write_pdf(html, Path(target), Path(theme_dir))
+    return target
