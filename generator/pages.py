@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Programme, goal_fields
-from .render import (CADENCE_WEEKS, agenda_rows, environment, labels, model_title, party_title, programme_weeks, role_tasks,
+from .render import (CADENCE_WEEKS, agenda_rows, environment, party_title, programme_context, programme_weeks, role_tasks,
                      session_week, training_rows)
 
 CATALOGUE_MARKER = "<!-- handbook:catalogue -->"
@@ -75,19 +75,15 @@ def _timeline(prog: Programme) -> dict[str, Any]:
 def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> dict[str, str]:
     """Every page of one programme, as Markdown keyed by its path inside the docs folder."""
     env = environment(theme_dir)
-    words = labels(theme_dir, prog.language)
+    common = programme_context(prog, theme_dir)
+    words = common["L"]
     base = programme_dir(prog)
     context = {
-        "p": prog,
+        **common,
         "sessions": [{"s": s, "week": session_week(prog, s), "minutes": prog.session_minutes(s),
                       "path": f"sessions/session-{s.number:02d}.md", "agenda": agenda_rows(prog, s),
                       "roles": role_tasks(prog, s)} for s in prog.sessions],
-        "cadence_words": words["cadence_" + prog.schedule.cadence],
-        "L": words,
-        "model_title": model_title(prog, words),
-        "weeks": programme_weeks(prog),
         "goal_fields": goal_fields(prog.goal_format),
-        "goal_owners": [party_title(prog, o) for o in prog.goal_format.owner],
         "training": training_rows(prog),
         "downloads": downloads(prog, words),
         "pdfs": pdfs,
@@ -114,8 +110,7 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
 
 def catalogue(programmes: list[Programme], theme_dir: Path) -> str:
     """The home page's catalogue of programmes (Markdown)."""
-    rows = [{"p": p, "weeks": programme_weeks(p), "cadence": labels(theme_dir, p.language)["cadence_" + p.schedule.cadence],
-             "model_title": model_title(p, labels(theme_dir, p.language)),
+    rows = [{**programme_context(p, theme_dir),
              "sessions": [(s.number, session_path(p, s.number)) for s in p.sessions]}
             for p in sorted(programmes, key=lambda p: p.title.lower())]
     return environment(theme_dir).get_template("pages/catalogue.md.j2").render(rows=rows)

@@ -157,6 +157,19 @@ def model_title(prog: Programme, words: Labels) -> str:
     return words.get("model_" + prog.model.replace("-", "_"), prog.model_title)
 
 
+def programme_context(prog: Programme, theme_dir: Path) -> dict:
+    """What every page and document of a programme shows the same way, in its language."""
+    words = labels(theme_dir, prog.language)
+    return {
+        "p": prog,
+        "L": words,
+        "model_title": model_title(prog, words),
+        "cadence_words": words["cadence_" + prog.schedule.cadence],
+        "weeks": programme_weeks(prog),
+        "goal_owners": [party_title(prog, o) for o in prog.goal_format.owner],
+    }
+
+
 def page_words(words: Labels) -> tuple[str, str, str]:
     """The words around the page numbers in 'Page x of y' (print CSS puts the counters between them)."""
     before, _, rest = words.page_of.partition("{page}")

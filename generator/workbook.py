@@ -22,7 +22,7 @@ from .model import Programme, Role, exercises_for, goal_fields, prep_for
 from .pages import downloads
 from .pdf import WORKER_PRELOAD, write_pdf, write_task  # noqa: F401  (write_pdf is part of this module's API)
 from .project import Project
-from .render import (Labels, agenda_rows, environment, labels, model_title, page_words, party_title, programme_weeks, role_tasks,
+from .render import (Labels, agenda_rows, environment, page_words, programme_context, role_tasks,
                      session_week, training_rows)
 
 PAPER = {"a4": "A4", "letter": "letter"}
@@ -78,7 +78,8 @@ def _mention(prog: Programme, session, role: Role, words: Labels) -> list[str]:
 
 def context(prog: Programme, kind: str, role_id: str | None, paper: str, theme_dir: Path) -> dict[str, Any]:
     role = prog.role(role_id) if role_id else None
-    words = labels(theme_dir, prog.language)
+    common = programme_context(prog, theme_dir)
+    words = common["L"]
     fmt = prog.goal_format
     sessions = []
     for s in prog.sessions:
@@ -92,20 +93,15 @@ def context(prog: Programme, kind: str, role_id: str | None, paper: str, theme_d
         })
     signatories = prog.participant_roles
     return {
-        "p": prog, "kind": kind, "role": role, "paper": PAPER[paper],
+        **common, "kind": kind, "role": role, "paper": PAPER[paper],
         "edition": edition_date(prog).isoformat(),
         "sessions": sessions,
         "training": training_rows(prog, role.id if role else None),
         "outcomes": [o for o in prog.purpose.outcomes if role is None or o.role in (role.id, "all", "both")],
         "goal_fields": goal_fields(fmt),
         "goal_owner": role is not None and (not fmt.owner or role.id in fmt.owner),
-        "goal_owners": [party_title(prog, o) for o in fmt.owner],
         "signatories": signatories,
-        "cadence_words": words["cadence_" + prog.schedule.cadence],
-        "L": words,
-        "model_title": model_title(prog, words),
         "page_words": page_words(words),
-        "weeks": programme_weeks(prog),
         "checkins": [c for c in prog.checkins if role is None or not c.with_ or role.id in c.with_
                      or "coordinator" in c.with_ or "all" in c.with_],
         "generator": f"handbook {__version__}",
