@@ -35,11 +35,7 @@ class BuildOptions:
 
 
 class BuildFailed(Exception):
-    """The engine failed; ``output`` holds what it printed."""
-
-    def __init__(self, message: str, output: str = "") -> None:
-        super().__init__(message)
-        self.output = output
+    """The site engine failed for a reason other than invalid input (its log was relayed live)."""
 
 
 def engine_env(options: BuildOptions) -> dict[str, str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .model import Programme
 from .pages import catalogue, navigation, programme_pages
-from .problems import Problem
+from .problems import Problem, has_errors
 from .project import Project
 from .validate import check_guides, load_programmes
 
@@ -53,7 +53,7 @@ def load_site(project: Project, *, drafts: bool, pdfs: bool = True) -> tuple[Sit
     """Validate every programme; on any problem return None so nothing half-built is written."""
     loaded, problems = load_programmes([project.programs_dir], guides_dir=project.guides_dir, root=project.root)
     problems += check_guides(project.guides_dir, project.root)
-    if any(p.severity == "error" for p in problems):
+    if has_errors(problems):
         return None, problems
     programmes = select([item.programme for item in loaded if item.programme], drafts)
     content = SiteContent(programmes=programmes)

@@ -154,10 +154,10 @@ class PendingPdfs:
     blocks until the rest are written and re-raises the first worker error.
     """
 
-    def __init__(self, planned: list[BuiltPdf], todo: list[tuple[Job, str, str, str]], jobs: int,
-                 progress: Callable[[int, int, str], None]) -> None:
+    def __init__(self, planned: list[BuiltPdf], cached: list[BuiltPdf], todo: list[tuple[Job, str, str, str]],
+                 jobs: int, progress: Callable[[int, int, str], None]) -> None:
         self.planned = planned
-        self.cached = [pdf for pdf in planned if (pdf.folder / pdf.site_path).is_file()]
+        self.cached = cached
         self._error: BaseException | None = None
         self._pool = None
         self._thread = None
@@ -214,15 +214,19 @@ def start_pdfs(project: Project, programmes: list[Programme], *, jobs: int | Non
     digest = _render_digest(theme_dir)
     cache = project.cache_dir / "pdf"
     planned: list[BuiltPdf] = []
+    cached: list[BuiltPdf] = []
     todo: list[tuple[Job, str, str, str]] = []
     for prog in programmes:
         for job in jobs_for(prog):
             folder = cache / cache_key(job, digest, paper)
-            planned.append(BuiltPdf(folder, job.filename))
+            pdf = BuiltPdf(folder, job.filename)
+            planned.append(pdf)
             target = folder / job.filename
-            if not target.is_file():
+            if target.is_file():
+                cached.append(pdf)
+            else:
                 todo.append((job, str(theme_dir), str(target), paper))
-    return PendingPdfs(planned, todo, jobs, progress or _progress_bar)
+    return PendingPdfs(planned, cached, todo, jobs, progress or _progress_bar)
 
 
 def build_pdfs(project: Project, programmes: list[Programme], **options) -> list[BuiltPdf]:
