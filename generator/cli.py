@@ -26,6 +26,9 @@ EXAMPLES = {
     "serve": "example:\n  handbook serve --drafts",
     "validate": "examples:\n  handbook validate\n  handbook validate programs/digital-leaders.yaml --format github",
     "schema": "example:\n  handbook schema > schema/program.schema.json",
+    "lint": "examples:\n  handbook lint\n  handbook lint programs/digital-leaders.yaml\n"
+            "  handbook lint --strict programs        (exit 1 on any warning, for CI)\n"
+            "  handbook lint --format github\n\nrules:\n{rules}",
 }
 
 
@@ -49,6 +52,21 @@ def _validate(args: argparse.Namespace) -> int:
     ok = sum(1 for item in loaded if item.programme is not None)
     print(f"{ok} of {len(loaded)} programme file(s) valid", file=sys.stderr)
     return 1 if has_errors(problems) or not loaded else 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from .lint import lint_paths
+
+    project = Project.find()
+    paths = [Path(p) for p in args.paths] or [project.programs_dir]
+    files, problems = lint_paths(paths, guides_dir=project.guides_dir, root=project.root)
+    if problems:
+        print(format_problems(problems, args.format))
+    warnings = sum(1 for p in problems if p.severity == "warning")
+    print(f"{warnings} warning(s) in {files} programme file(s)", file=sys.stderr)
+    if has_errors(problems) or not files:
+        return 1
+    return 1 if args.strict and warnings else 0
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -240,6 +258,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "github"], default="text",
                    help="text for people, github for workflow annotations (default: text)")
     p.set_defaults(func=_validate)
+
+    from .lint import rules_text
+
+    EXAMPLES["lint"] = EXAMPLES["lint"].replace("{rules}", rules_text())
+    p = verb("lint", "Warn about programme designs that would not work in practice (file:line, rule code, fix).")
+    p.add_argument("paths", nargs="*", help="files or folders (default: programs/)")
+    p.add_argument("--strict", action="store_true", help="exit 1 when there is any warning (default: 0)")
+    p.add_argument("--format", choices=["text", "github"], default="text",
+                   help="text for people, github for workflow annotations (default: text)")
+    p.set_defaults(func=_lint)
 
     p = verb("build", "Build the handbook site and every PDF workbook into one folder (atomically).")
     p.add_argument("--out", default="site", help="output folder (default: site)")

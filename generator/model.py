@@ -81,6 +81,9 @@ class Outcome(Node):
     role: RoleRef = Field(description="Role id whose learning this describes.")
     learns: Markdown = Field(description="What this role should learn.")
     evidence: Markdown | None = Field(None, description="Observable shift or indicator that shows it.")
+    collected_by: Annotated[list[Text], BeforeValidator(_as_list)] = Field(
+        [], description="Where the evidence is collected: a check-in's title, 'evaluation question N' or "
+                        "'evaluation measure N' (checked by handbook lint).")
 
 
 class Purpose(Node):
@@ -97,6 +100,12 @@ class Role(Node):
     hours_per_week: Annotated[float, Field(ge=0, le=40)] | None = None
     benefits: MarkdownList = Field([], description="Reciprocity: what this role gains.")
     workbook: bool = Field(True, description="Print a workbook for this role (false for e.g. a coordinator).")
+    headcount: Annotated[int, Field(ge=1, le=100_000)] | None = Field(
+        None, description="How many people take this role in one cohort (for handbook lint's capacity check).")
+    per_meeting: Annotated[int, Field(ge=1, le=1_000)] | None = Field(
+        None, description="How many people of this role sit in one meeting (default 1).")
+    meetings_each: Annotated[int, Field(ge=1, le=1_000)] | None = Field(
+        None, description="How many meetings each person in this role takes part in (default: every session).")
 
 
 class Schedule(Node):
