@@ -104,8 +104,12 @@ def party_title(prog: Programme, ref: str | None) -> str:
 
 
 def role_tasks(prog: Programme, session: Session) -> list[dict]:
-    """Each role's prep steps and exercises for one session."""
-    return [{"role": r, "prep": prep_for(session, r.id), "exercises": exercises_for(session, r.id)} for r in prog.roles]
+    """Each role's prep steps and exercises for one session.
+
+    A role without a workbook (a coordinator) appears only in sessions where it has something to do.
+    """
+    rows = [{"role": r, "prep": prep_for(session, r.id), "exercises": exercises_for(session, r.id)} for r in prog.roles]
+    return [row for row in rows if row["role"].workbook or row["prep"] or row["exercises"]]
 
 
 def training_rows(prog: Programme, role_id: str | None = None) -> list[dict]:

@@ -59,3 +59,28 @@ def test_guides_are_substantial_and_referenced():
         assert (REPO / "guides" / "training" / f"{name}.md").is_file()
     for name in ("smart", "real", "grow"):
         assert (REPO / "guides" / "goals" / f"{name}.md").is_file()
+
+
+def test_every_programme_defines_a_coordinator(library):
+    for prog in library.values():
+        coordinator = prog.role("coordinator")
+        assert coordinator is not None and coordinator.responsibilities, prog.id
+        assert not coordinator.workbook, prog.id
+        assert any("reporting line" in r for r in coordinator.responsibilities) or any(
+            "reporting line" in r for role in prog.roles for r in role.responsibilities), prog.id
+
+
+def test_every_outcome_names_where_its_evidence_is_collected(library):
+    for prog in library.values():
+        for outcome in prog.purpose.outcomes:
+            assert outcome.evidence and outcome.collected_by, (prog.id, outcome.role)
+
+
+def test_every_session_has_prompts_and_the_last_one_closes(library):
+    for prog in library.values():
+        assert all(s.prompts for s in prog.sessions), prog.id
+        last = prog.sessions[-1]
+        words = " ".join([last.title, last.purpose or ""] + [a.step for a in last.agenda]).lower()
+        assert "evaluation" in words, prog.id
+        assert ("close" in words or "closing" in words) and ("continue" in words or "follow-up" in words
+                                                            or "keep in touch" in words), prog.id
