@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from . import __version__
-from .model import Programme, prep_for
+from .model import Programme
+from .participation import checkin_views, session_view
 from .pages import session_path
 
 INTERVAL_DAYS = {"weekly": 7, "fortnightly": 14}
@@ -78,20 +79,20 @@ def build_calendar(prog: Programme, start: dt.date, *, time: dt.time | None = No
         lines = [f"Session guide: {url}"]
         if session.purpose:
             lines += ["", session.purpose.strip()]
-        for role in prog.roles:
-            prep = prep_for(session, role.id)
-            if prep:
-                lines += ["", f"Prep for the {role.title.lower()}:"] + [f"- {step.strip()}" for step in prep]
+        for tasks in session_view(prog, session).tasks:
+            if tasks.prep:
+                lines += ["", f"Prep for the {tasks.title.lower()}:"] + [f"- {step.strip()}" for step in tasks.prep]
         event(f"session-{session.number}", f"{prog.title} — session {session.number}: {session.title}", day,
               prog.session_minutes(session), "\n".join(lines), url, offset)
         if prog.schedule.cadence == "once":
             offset += prog.session_minutes(session)
-    for i, checkin in enumerate(prog.checkins, 1):
+    for view in checkin_views(prog):
+        checkin, i = view.checkin, view.number
         day = checkin_date(prog, dates[checkin.after_session - 1])
         url = _page_url(site_url, f"programs/{prog.id}/checkins.md")
         questions = [f"- {q.strip()}" for q in checkin.questions]
         event(f"checkin-{i}", f"{prog.title} — check-in: {checkin.title}", day, 30,
-              "\n".join([f"Check-in page: {url}", "", *questions]), url)
+              "\n".join([f"Check-in page: {url}", f"Who takes part: {', '.join(view.attendees)}", "", *questions]), url)
     if zone is not None:
         ical.add_missing_timezones()
     return ical.to_ical()

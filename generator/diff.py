@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Programme, Session, exercises_for, prep_for
+from .model import Programme, Session
+from .participation import checkin_views, exercises_for, prep_for
 from .problems import Problem
 from .validate import check_text, load_programmes
 
@@ -83,9 +84,9 @@ def _session_lines(prog: Programme, old: Session, new: Session) -> list[str]:
         change = _count_change("agenda", old.agenda, new.agenda, "step") or "length changed"
         lines.append(f"{change} (everyone)")
     for rid in roles:
-        if line := _count_change(f"{titles[rid]} prep", prep_for(old, rid), prep_for(new, rid), "step"):
+        if line := _count_change(f"{titles[rid]} prep", prep_for(prog, old, rid), prep_for(prog, new, rid), "step"):
             lines.append(line)
-        old_ex, new_ex = exercises_for(old, rid), exercises_for(new, rid)
+        old_ex, new_ex = exercises_for(prog, old, rid), exercises_for(prog, new, rid)
         if old_ex != new_ex:
             if len(old_ex) != len(new_ex):
                 lines.append(_count_change(f"{titles[rid]} exercises", old_ex, new_ex, "exercise"))
@@ -101,8 +102,25 @@ def _session_lines(prog: Programme, old: Session, new: Session) -> list[str]:
     return lines
 
 
+def _checkin_lines(old: Programme, new: Programme) -> list[str]:
+    """Check-ins added, removed or changed, each with who takes part (so the affected roles are named)."""
+    before = {v.checkin.title: v for v in checkin_views(old)}
+    after = {v.checkin.title: v for v in checkin_views(new)}
+    lines = []
+    for title, view in after.items():
+        who = ", ".join(view.attendees).lower()
+        if title not in before:
+            lines.append(f"check-in '{title}': added ({who})")
+        elif before[title].checkin != view.checkin:
+            was = ", ".join(before[title].attendees).lower()
+            lines.append(f"check-in '{title}': changed ({who}" + (f"; was {was})" if was != who else ")"))
+    lines += [f"check-in '{title}': removed ({', '.join(view.attendees).lower()})"
+              for title, view in before.items() if title not in after]
+    return lines
+
+
 _SECTIONS = ("title", "summary", "purpose", "roles", "schedule", "goal_format", "training", "confidentiality",
-             "agreement", "checkins", "evaluation", "recognition", "status", "model", "language")
+             "agreement", "evaluation", "recognition", "status", "model", "language")
 
 
 def compare(old: dict[str, Programme], new: dict[str, Programme]) -> list[ProgrammeChange]:
@@ -120,6 +138,7 @@ def compare(old: dict[str, Programme], new: dict[str, Programme]) -> list[Progra
         for key in _SECTIONS:
             if getattr(a, key) != getattr(b, key):
                 lines.append(f"{key.replace('_', ' ')} changed")
+        lines += _checkin_lines(a, b)
         old_s = {s.number: s for s in a.sessions}
         new_s = {s.number: s for s in b.sessions}
         for number in sorted(set(old_s) | set(new_s)):

@@ -297,19 +297,18 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
-def _everyone(keys: dict[str, Any], role_id: str) -> list[str]:
-    return [k for k in (role_id, "all", "both") if k in keys]
-
-
 def prep_for(session: Session, role_id: str) -> list[str]:
-    """A role's prep steps for a session (including steps written for everyone)."""
-    return [step for key in _everyone(session.prep, role_id) for step in session.prep[key]]
+    """A role's prep steps for a session (kept for callers without the programme; see ``participation``)."""
+    from .participation import prep_for as resolved
+
+    return resolved(None, session, role_id)
 
 
 def exercises_for(session: Session, role_id: str) -> list[Exercise]:
-    """A role's exercises for a session; a plain-text exercise becomes a titled one."""
-    items = [item for key in _everyone(session.exercises, role_id) for item in session.exercises[key]]
-    return [item if isinstance(item, Exercise) else Exercise(title=item) for item in items]
+    """A role's exercises for a session (kept for callers without the programme; see ``participation``)."""
+    from .participation import exercises_for as resolved
+
+    return resolved(None, session, role_id)
 
 
 def training_exercises(module: Training) -> list[Exercise]:

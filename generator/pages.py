@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Programme, goal_fields
+from .participation import checkin_views
 from .render import (CADENCE_WEEKS, agenda_rows, environment, party_title, programme_context, programme_weeks, role_tasks,
                      session_week, training_rows)
 
@@ -22,7 +23,7 @@ class Download:
     title: str
     filename: str  # relative to the programme's folder in the site
     description: str
-    kind: str  # workbook | session-sheets | facilitator-guide
+    kind: str  # workbook | session-sheets | facilitator-guide | coordinator-pack
     role_id: str | None = None
 
 
@@ -47,6 +48,8 @@ def downloads(prog: Programme, words: dict[str, str] | None = None) -> list[Down
                               "session-sheets", role.id))
     items.append(Download(words.get("facilitator_guide", "Facilitator guide"), f"downloads/{prog.id}-facilitator-guide.pdf",
                           words.get("facilitator_desc", ""), "facilitator-guide"))
+    items.append(Download(words.get("coordinator_pack", "Coordinator's pack"), f"downloads/{prog.id}-coordinator-pack.pdf",
+                          words.get("coordinator_pack_desc", ""), "coordinator-pack"))
     return items
 
 
@@ -81,14 +84,15 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
     context = {
         **common,
         "sessions": [{"s": s, "week": session_week(prog, s), "minutes": prog.session_minutes(s),
-                      "path": f"sessions/session-{s.number:02d}.md", "agenda": agenda_rows(prog, s),
-                      "roles": role_tasks(prog, s)} for s in prog.sessions],
+                      "path": f"sessions/session-{s.number:02d}.md", "agenda": agenda_rows(prog, s, words),
+                      "roles": role_tasks(prog, s, words)} for s in prog.sessions],
+        "checkins": checkin_views(prog, words),
         "goal_fields": goal_fields(prog.goal_format),
-        "training": training_rows(prog),
+        "training": training_rows(prog, None, words),
         "downloads": downloads(prog, words),
         "pdfs": pdfs,
         "timeline": _timeline(prog),
-        "role_title": lambda rid: party_title(prog, rid),
+        "role_title": lambda rid: party_title(prog, rid, words),
     }
     pages = {
         f"{base}/index.md": env.get_template("pages/overview.md.j2").render(context),

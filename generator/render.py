@@ -15,7 +15,8 @@ import jinja2
 import markdown as md
 from markupsafe import Markup, escape
 
-from .model import Programme, Session, exercises_for, prep_for, training_exercises
+from . import participation
+from .model import Programme, Session, training_exercises
 
 CADENCE_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4, "once": 1}
 
@@ -95,36 +96,30 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def party_title(prog: Programme, ref: str | None) -> str:
-    """A role's title, or a special party ('coordinator', 'all') in words."""
-    if not ref:
-        return ""
-    role = prog.role(ref)
-    return role.title if role else ref.capitalize()
+def party_title(prog: Programme, ref: str | None, words: dict | None = None) -> str:
+    """A role's title, or a special party ('coordinator', 'all') in words (see ``participation``)."""
+    return participation.party_title(prog, ref, words)
 
 
-def role_tasks(prog: Programme, session: Session) -> list[dict]:
-    """Each role's prep steps and exercises for one session.
-
-    A role without a workbook (a coordinator) appears only in sessions where it has something to do.
-    """
-    rows = [{"role": r, "prep": prep_for(session, r.id), "exercises": exercises_for(session, r.id)} for r in prog.roles]
-    return [row for row in rows if row["role"].workbook or row["prep"] or row["exercises"]]
+def role_tasks(prog: Programme, session: Session, words: dict | None = None) -> list[participation.RoleTasks]:
+    """Each role's prep steps and exercises for one session (and the coordinator's, if any)."""
+    return list(participation.session_view(prog, session, words).tasks)
 
 
-def training_rows(prog: Programme, role_id: str | None = None) -> list[dict]:
-    """Training modules (all, or those for one role) with their exercises and role titles."""
-    return [{"m": m, "exercises": training_exercises(m), "roles": [party_title(prog, r) for r in m.for_]}
-            for m in prog.training if role_id is None or role_id in m.for_ or "all" in m.for_]
+def training_rows(prog: Programme, role_id: str | None = None, words: dict | None = None) -> list[dict]:
+    """Training modules (all, or those for one role) with their exercises and who takes them."""
+    return [{"m": m, "exercises": training_exercises(m),
+             "roles": [party_title(prog, r, words) for r in m.for_]}
+            for m in participation.training_for(prog, role_id)]
 
 
-def agenda_rows(prog: Programme, session: Session) -> list[dict]:
+def agenda_rows(prog: Programme, session: Session, words: dict | None = None) -> list[dict]:
     """The timed agenda with running clock times (0:00–0:10, …) and the lead's title."""
     rows, start = [], 0
     for item in session.agenda:
         rows.append({"start": clock(start), "end": clock(start + item.minutes),
                      "time": f"{clock(start)}–{clock(start + item.minutes)}", "minutes": item.minutes,
-                     "step": item.step, "lead": party_title(prog, item.lead)})
+                     "step": item.step, "lead": party_title(prog, item.lead, words)})
         start += item.minutes
     return rows
 
@@ -170,7 +165,7 @@ def programme_context(prog: Programme, theme_dir: Path) -> dict:
         "model_title": model_title(prog, words),
         "cadence_words": words["cadence_" + prog.schedule.cadence],
         "weeks": programme_weeks(prog),
-        "goal_owners": [party_title(prog, o) for o in prog.goal_format.owner],
+        "goal_owners": [party_title(prog, o, words) for o in prog.goal_format.owner],
     }
 
 

@@ -1,7 +1,7 @@
 """Workbooks: programme -> print HTML (Jinja2 templates in theme/workbook) -> PDF (WeasyPrint).
 
-Three kinds of document per programme: a workbook and a pack of session sheets for every
-participant role, and one facilitator guide. PDFs are cached by content hash and rendered in
+Four kinds of document per programme: a workbook and a pack of session sheets for every
+participant role, one facilitator guide and one coordinator's pack. PDFs are cached by content hash and rendered in
 worker processes (one task per process, so WeasyPrint's memory goes back to the OS).
 """
 
@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .model import Programme, Role, exercises_for, goal_fields, prep_for
+from . import participation
+from .model import Programme, Role, goal_fields
 from .pages import downloads
 from .pdf import WORKER_PRELOAD, write_pdf, write_task  # noqa: F401  (write_pdf is part of this module's API)
 from .project import Project
-from .render import (Labels, agenda_rows, environment, page_words, programme_context, role_tasks,
-                     session_week, training_rows)
+from .render import Labels, agenda_rows, environment, page_words, programme_context, session_week, training_rows
 
 PAPER = {"a4": "A4", "letter": "letter"}
 
@@ -31,9 +31,10 @@ PAPER = {"a4": "A4", "letter": "letter"}
 @dataclass(frozen=True)
 class Job:
     programme: Programme
-    kind: str  # workbook | session-sheets | facilitator-guide
+    kind: str  # workbook | session-sheets | facilitator-guide | coordinator-pack
     role_id: str | None
     filename: str  # site path, e.g. programs/x/downloads/x-role-workbook.pdf
+    guides: tuple[tuple[str, str], ...] = ()  # (path under guides/, title) of the guides it cites
 
 
 @dataclass(frozen=True)
@@ -53,64 +54,81 @@ def edition_date(prog: Programme) -> dt.date:
     return dt.date.today()
 
 
-def jobs_for(prog: Programme) -> list[Job]:
+def jobs_for(prog: Programme, guide_titles: dict[str, str] | None = None) -> list[Job]:
     """One job per document the downloads page links (the list lives in ``pages.downloads``)."""
-    return [Job(prog, item.kind, item.role_id, f"programs/{prog.id}/{item.filename}") for item in downloads(prog)]
+    titles = guide_titles or {}
+    cited = tuple(sorted((m.guide, titles[m.guide]) for m in prog.training if m.guide and m.guide in titles))
+    return [Job(prog, item.kind, item.role_id, f"programs/{prog.id}/{item.filename}", cited) for item in downloads(prog)]
+
+
+def guide_titles(guides_dir: Path) -> dict[str, str]:
+    """Guides are cited in print by their title (first heading), never by their file path."""
+    from .site import guide_pages
+
+    return dict(guide_pages(guides_dir)) if guides_dir.is_dir() else {}
 
 
 # ---------------------------------------------------------------- HTML
 
-def _mention(prog: Programme, session, role: Role, words: Labels) -> list[str]:
+def _mention(view: participation.SessionView, role: Role, words: Labels) -> list[str]:
     """One line per other role: what they do this session (titles only, never their steps)."""
     lines = []
-    for other in prog.roles:
-        if other.id == role.id:
+    for other in view.tasks:
+        if other.role is None or other.role.id == role.id:
             continue
-        titles = [ex.title for ex in exercises_for(session, other.id)]
-        prep = prep_for(session, other.id)
+        titles = [ex.title for ex in other.exercises]
         if titles:
             lines.append(words.practises.format(role=other.title.lower(), titles=", ".join(titles)))
-        elif prep:
-            phrase = words.prepares_one if len(prep) == 1 else words.prepares
-            lines.append(phrase.format(role=other.title.lower(), n=len(prep)))
+        elif other.prep:
+            phrase = words.prepares_one if len(other.prep) == 1 else words.prepares
+            lines.append(phrase.format(role=other.title.lower(), n=len(other.prep)))
     return lines
 
 
-def context(prog: Programme, kind: str, role_id: str | None, paper: str, theme_dir: Path) -> dict[str, Any]:
+def context(prog: Programme, kind: str, role_id: str | None, paper: str, theme_dir: Path,
+            guides: dict[str, str] | None = None) -> dict[str, Any]:
     role = prog.role(role_id) if role_id else None
     common = programme_context(prog, theme_dir)
     words = common["L"]
     fmt = prog.goal_format
     sessions = []
     for s in prog.sessions:
+        view = participation.session_view(prog, s, words)
+        own = view.for_role(role.id) if role else None
         sessions.append({
             "s": s, "week": session_week(prog, s), "minutes": prog.session_minutes(s),
-            "agenda": agenda_rows(prog, s),
-            "prep": prep_for(s, role.id) if role else [],
-            "exercises": exercises_for(s, role.id) if role else [],
-            "mentions": _mention(prog, s, role, words) if role else [],
-            "by_role": role_tasks(prog, s),
+            "agenda": agenda_rows(prog, s, words),
+            "prep": list(own.prep) if own else [],
+            "exercises": list(own.exercises) if own else [],
+            "mentions": _mention(view, role, words) if role else [],
+            "by_role": list(view.tasks),
         })
-    signatories = prog.participant_roles
     return {
         **common, "kind": kind, "role": role, "paper": PAPER[paper],
         "edition": edition_date(prog).isoformat(),
         "sessions": sessions,
-        "training": training_rows(prog, role.id if role else None),
-        "outcomes": [o for o in prog.purpose.outcomes if role is None or o.role in (role.id, "all", "both")],
+        "training": [{**row, "guide_title": _guide_title(row["m"].guide, guides or {})}
+                     for row in training_rows(prog, role.id if role else None, words)],
+        "outcomes": participation.outcomes_for(prog, role.id if role else None),
         "goal_fields": goal_fields(fmt),
-        "goal_owner": role is not None and (not fmt.owner or role.id in fmt.owner),
-        "signatories": signatories,
+        "goal_owner": role is not None and participation.writes_goal(prog, role.id),
+        "signatories": prog.participant_roles,
         "page_words": page_words(words),
-        "checkins": [c for c in prog.checkins if role is None or not c.with_ or role.id in c.with_
-                     or "coordinator" in c.with_ or "all" in c.with_],
+        "checkins": participation.checkins_in(prog, kind, role.id if role else None, words),
         "generator": f"handbook {__version__}",
     }
 
 
-def render_html(prog: Programme, kind: str, role_id: str | None, theme_dir: Path, paper: str = "a4") -> str:
+def _guide_title(path: str | None, guides: dict[str, str]) -> str | None:
+    if not path:
+        return None
+    return guides.get(path) or Path(path).stem.replace("-", " ").capitalize()
+
+
+def render_html(prog: Programme, kind: str, role_id: str | None, theme_dir: Path, paper: str = "a4",
+                guides: dict[str, str] | None = None) -> str:
     template = environment(theme_dir).get_template(f"workbook/{kind}.html.j2")
-    return template.render(context(prog, kind, role_id, paper, theme_dir))
+    return template.render(context(prog, kind, role_id, paper, theme_dir, guides))
 
 
 # ---------------------------------------------------------------- PDF
@@ -133,7 +151,7 @@ def cache_key(job: Job, theme_digest: str, paper: str) -> str:
         "programme": job.programme.model_dump(mode="json", by_alias=True),
         "kind": job.kind, "role": job.role_id, "paper": paper, "theme": theme_digest,
         "edition": edition_date(job.programme).isoformat(),
-        "file": job.filename,
+        "file": job.filename, "guides": job.guides,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
@@ -141,10 +159,10 @@ def cache_key(job: Job, theme_digest: str, paper: str) -> str:
 def _html_tasks(todo: list[tuple[Job, str, str, str]]):
     """HTML is rendered here (templates compiled once); workers only run WeasyPrint."""
     for job, theme_dir, target, paper in todo:
-        yield render_html(job.programme, job.kind, job.role_id, Path(theme_dir), paper), theme_dir, target
+        yield render_html(job.programme, job.kind, job.role_id, Path(theme_dir), paper, dict(job.guides)), theme_dir, target
 
 
-_WEIGHT = {"workbook": 3, "facilitator-guide": 2, "session-sheets": 1}
+_WEIGHT = {"workbook": 3, "facilitator-guide": 2, "coordinator-pack": 2, "session-sheets": 1}
 
 
 class PendingPdfs:
@@ -216,8 +234,9 @@ def start_pdfs(project: Project, programmes: list[Programme], *, jobs: int | Non
     planned: list[BuiltPdf] = []
     cached: list[BuiltPdf] = []
     todo: list[tuple[Job, str, str, str]] = []
+    titles = guide_titles(project.guides_dir)
     for prog in programmes:
-        for job in jobs_for(prog):
+        for job in jobs_for(prog, titles):
             folder = cache / cache_key(job, digest, paper)
             pdf = BuiltPdf(folder, job.filename)
             planned.append(pdf)
