@@ -80,7 +80,7 @@ def test_tampered_output_is_rebuilt(tmp_path):
 def test_unchanged_programme_pdfs_come_from_the_cache(tmp_path):
     root = copy_handbook(tmp_path / "h", {"bridge-builders": CONTRACT_FILE.read_text()})
     first = run_handbook(root, "build")
-    assert first.returncode == 0 and "PDFs: 5/5 rendered" in first.stderr
+    assert first.returncode == 0 and "PDFs: 6/6 rendered" in first.stderr
     second = run_handbook(root, "build")
     assert second.returncode == 0 and "site/ is up to date" in second.stderr
     (root / "guides" / "training" / "upward.md").write_text("# Upward feedback\n\nNew words.\n")
@@ -89,7 +89,7 @@ def test_unchanged_programme_pdfs_come_from_the_cache(tmp_path):
     assert "New words." in (root / "site" / "training" / "upward" / "index.html").read_text()
     (root / "programs" / "other.yaml").write_text(CONTRACT_FILE.read_text().replace("id: bridge-builders", "id: other"))
     third = run_handbook(root, "build")
-    assert third.returncode == 0 and "PDFs: 5/5 rendered" in third.stderr  # only the new programme's five
+    assert third.returncode == 0 and "PDFs: 6/6 rendered" in third.stderr  # only the new programme's six
 
 
 def test_pdf_worker_failure_fails_the_build_and_keeps_old_output(tmp_path):
@@ -110,7 +110,7 @@ def test_changed_labels_re_render_the_pdfs(tmp_path):
     labels = root / "theme" / "labels" / "en.yaml"
     labels.write_text(labels.read_text().replace("before_meeting: Before the meeting", "before_meeting: Before you meet"))
     run = run_handbook(root, "build")
-    assert run.returncode == 0 and "PDFs: 5/5 rendered" in run.stderr
+    assert run.returncode == 0 and "PDFs: 6/6 rendered" in run.stderr
 
 
 def test_broken_anchor_fails_the_build(tmp_path):
