@@ -76,7 +76,7 @@ def test_overview_has_outcomes_roles_hours_and_a_timeline(built_handbook):
 def test_downloads_page_links_pdfs_that_exist(built_handbook):
     soup = page(built_handbook, "programs/bridge-builders/downloads")
     links = [a["href"] for a in soup.select("article a") if a["href"].endswith(".pdf")]
-    assert len(links) == 5
+    assert len(links) == 6 and "bridge-builders-coordinator-pack.pdf" in links
     base = built_handbook / "programs" / "bridge-builders" / "downloads"
     for href in links:
         assert (base / href).resolve().is_file(), href
@@ -149,7 +149,7 @@ def test_programme_with_only_required_keys_builds(built_handbook):
     goals = text_of(page(built_handbook, "programs/tiny-peers/goals"))
     assert "Aim" in goals
     pdfs = sorted(p.name for p in (built_handbook / "programs" / "tiny-peers" / "downloads").glob("*.pdf"))
-    assert pdfs == ["tiny-peers-facilitator-guide.pdf", "tiny-peers-peer-a-session-sheets.pdf",
+    assert pdfs == ["tiny-peers-coordinator-pack.pdf", "tiny-peers-facilitator-guide.pdf", "tiny-peers-peer-a-session-sheets.pdf",
                     "tiny-peers-peer-a-workbook.pdf", "tiny-peers-peer-b-session-sheets.pdf", "tiny-peers-peer-b-workbook.pdf"]
 
 
