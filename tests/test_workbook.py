@@ -50,7 +50,7 @@ def fonts(reader: PdfReader) -> list[tuple[str, bool]]:
 def test_every_role_gets_a_workbook_and_session_sheets(built_handbook):
     names = sorted(p.name for p in (built_handbook / DOWNLOADS).glob("*.pdf"))
     assert names == [
-        "bridge-builders-director-session-sheets.pdf", "bridge-builders-director-workbook.pdf",
+        "bridge-builders-coordinator-pack.pdf", "bridge-builders-director-session-sheets.pdf", "bridge-builders-director-workbook.pdf",
         "bridge-builders-facilitator-guide.pdf",
         "bridge-builders-mentor-session-sheets.pdf", "bridge-builders-mentor-workbook.pdf",
     ]
