@@ -43,7 +43,8 @@ RULES: dict[str, Rule] = {r.code: r for r in (
 
 # "next session", "next month's ambassador", "until next time", "before we meet again" …
 _LOOKS_AHEAD = re.compile(
-    r"\b(?:next|following|coming)\s+(?:session|meeting|time|ambassador)s?\b"
+    r"\b(?:next|following|coming)\s+(?:session|meeting|ambassador)s?\b"
+    r"|\b(?:until|till|by|before)\s+(?:the\s+)?next\s+time\b|\bnext\s+time\s+we\b"
     r"|\bnext\s+(?:month|week|fortnight)(?:'s|’s)"
     r"|\bmeet again\b|\buntil we meet\b|\bhand(?:s|ing)?[- ]over to\b",
     re.IGNORECASE)

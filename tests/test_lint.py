@@ -35,6 +35,8 @@ FLAWS = [
     ("HL101", _replace("reup_after_weeks: 15", "reup_after_weeks: 26"), "reup_after_weeks: 26"),
     ("HL102", _replace("- Both submit the evaluation within a week.", "- Both bring the evaluation to the next session."),
      "Both bring the evaluation to the next session."),
+    ("HL102", _replace("- Both submit the evaluation within a week.", "- Both keep practising until next time."),
+     "Both keep practising until next time."),
     ("HL103", _replace("    prompts:\n      - What makes you ignore a message from a senior person?\n", ""),
      "  - number: 3"),
     ("HL104", _replace("  - id: coordinator\n", "  - id: observer\n    title: Observer\n  - id: coordinator\n"),
@@ -128,3 +130,10 @@ def test_cli_exit_codes_and_help(tmp_path):
     assert broken.returncode == 1 and ": error: " in broken.stdout
     helped = run_handbook(tmp_path, "lint", "--help")
     assert "handbook lint --strict programs" in helped.stdout and "HL108 capacity" in helped.stdout
+
+
+def test_final_session_may_look_beyond_the_programme(tmp_path):
+    """'The next time you need this skill' or 'the next cohort' is not a session that is missing."""
+    text = BASE.replace("- Both submit the evaluation within a week.",
+                        "- Both note what they will do the next time a tool changes, and advise the next cohort.")
+    assert [w for w in _lint_text(tmp_path, text) if "HL102" in w] == []
