@@ -6,6 +6,7 @@ MkDocs adapter hands these to MkDocs; another engine could take them as they are
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,23 +55,38 @@ def downloads(prog: Programme, words: dict[str, str] | None = None) -> list[Down
 
 
 def _timeline(prog: Programme) -> dict[str, Any]:
-    """Coordinates for the overview's timeline picture (sessions, check-ins, re-up point)."""
+    """What the overview's timeline shows: every session, check-in and the continue-or-exit point in
+    order (a vertical list on phones), plus coordinates for the wide picture. A one-off event has no
+    week axis: it is one event, with its check-ins after it."""
     step = CADENCE_WEEKS[prog.schedule.cadence]
-    last = programme_weeks(prog)
+    once = prog.schedule.cadence == "once"
     reup = prog.schedule.reup_after_weeks
-    span = max(last, reup or 0, 2)
+    sessions = [{"week": session_week(prog, s), "number": s.number, "title": s.title,
+                 "minutes": prog.session_minutes(s)} for s in prog.sessions]
+    checkins = [{"week": session_week(prog, prog.sessions[c.after_session - 1]) + step / 2,
+                 "after": c.after_session, "title": c.title}
+                for c in prog.checkins if c.after_session <= len(prog.sessions)]
+    events = ([{"kind": "session", **s} for s in sessions] + [{"kind": "checkin", **c} for c in checkins]
+              + ([{"kind": "reup", "week": reup}] if reup else []))
+    events.sort(key=lambda e: (e["week"], {"session": 0, "checkin": 1, "reup": 2}[e["kind"]]))
+    if once:
+        return {"once": True, "events": events, "minutes": sum(s["minutes"] for s in sessions)}
+    span = math.ceil(max([programme_weeks(prog), reup or 0, 2] + [c["week"] for c in checkins]))
     width, left, right = 760, 40, 40
 
     def x(week: float) -> float:
         return round(left + (week - 1) / (span - 1) * (width - left - right), 1)
 
-    sessions = [{"x": x(session_week(prog, s)), "number": s.number, "title": s.title} for s in prog.sessions]
-    checkins = [{"x": x(session_week(prog, prog.sessions[c.after_session - 1]) + step / 2), "title": c.title}
-                for c in prog.checkins if c.after_session <= len(prog.sessions)]
+    for item in sessions + checkins:
+        item["x"] = x(item["week"])
+    anchor = None
+    if reup:  # keep the label inside the picture near either edge
+        anchor = "end" if x(reup) > width - 160 else "start" if x(reup) < 160 else "middle"
     return {
-        "width": width, "height": 130, "x0": left, "x1": width - right,
+        "once": False, "events": events,
+        "width": width, "height": 110, "x0": left, "x1": width - right,
         "sessions": sessions, "checkins": checkins,
-        "reup": {"x": x(reup), "week": reup} if reup else None,
+        "reup": {"x": x(reup), "week": reup, "anchor": anchor} if reup else None,
         "weeks": span,
     }
 

@@ -1,0 +1,79 @@
+"""The site as every participant meets it, in Debian's Chromium: accessibility (axe-core), phone
+widths, reading from disk without a server or network, dates and the "this week" marker."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by 'make test' (apt-get install chromium)")
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+PROGRAMME_PAGES = ["", "goals/", "training/", "confidentiality/", "sessions/session-01/", "checkins/",
+                   "evaluation/", "changelog/", "downloads/"]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+SCREENS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_handbook: Path):
+    handler = functools.partial(_Quiet, directory=str(built_handbook))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def test_no_serious_or_critical_accessibility_violation(browser, server):
+    """axe-core (WCAG 2.2 A/AA and best practice) on the home page and every page type of two
+    programmes, in light and dark, on a desktop and a 390 px phone. The page is the same in dark mode
+    but its colours, so there axe runs the colour rules only (that halves the time of this test)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    paths = [""] + [f"programs/{prog}/{page}" for prog in ("bridge-builders", "digital-leaders")
+                    for page in PROGRAMME_PAGES]
+    problems, runs = [], 0
+    for screen, viewport in SCREENS.items():
+        for scheme in ("light", "dark"):
+            context = browser.new_context(viewport=viewport, color_scheme=scheme, is_mobile=screen == "phone")
+            page = context.new_page()
+            for path in paths:
+                page.goto(f"{server}/{path}")
+                scheme_shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+                assert scheme_shown == ("slate" if scheme == "dark" else "default"), (path, scheme_shown)
+                only = ({"type": "tag", "values": WCAG} if scheme == "light"
+                        else {"type": "rule", "values": ["color-contrast", "link-in-text-block"]})
+                result = axe.run(page, options={"runOnly": only})
+                runs += 1
+                for violation in result.response["violations"]:
+                    if violation["impact"] in ("serious", "critical"):
+                        for node in violation["nodes"]:
+                            problems.append(f"{screen}/{scheme} /{path}: {violation['id']} ({violation['impact']}) "
+                                            f"at {node['target']}: {node.get('failureSummary', '')[:200]}")
+            context.close()
+    assert runs == len(paths) * 4
+    assert problems == [], "\n".join(problems)
