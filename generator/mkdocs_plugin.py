@@ -13,9 +13,10 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from .offline import SITE_ZIP, write_search_script, write_site_zip
 from .pages import CATALOGUE_MARKER
 from .problems import format_problems, problems_to_json
 from .project import Project
@@ -44,6 +45,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             raise PluginError("programme files have problems:\n" + format_problems(problems))
         self.content: SiteContent = content
         config.nav = content.nav
+        if not os.environ.get("MIKE_DOCS_VERSION") and "version" in config.extra:
+            del config.extra["version"]  # the edition selector (and its versions.json) only in mike's editions
         self.pending = None
         if self.pdfs:  # start rendering now, in worker processes, while MkDocs does its work
             from .workbook import start_pdfs
@@ -54,6 +57,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_files(self, files: Files, config) -> Files:
         for path, markdown in self.content.pages.items():
             files.append(File.generated(config, path, content=markdown))
+        files.append(File.generated(config, SITE_ZIP, content=b""))  # written in on_post_build
         if self.pending is not None:
             for pdf in self.pending.planned:  # placeholders keep link checks honest; filled in on_post_build
                 files.append(File.generated(config, pdf.site_path, abs_src_path=str(pdf.folder / pdf.site_path))
@@ -63,6 +67,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config) -> None:
         if self.pending is not None:
             for pdf in self.pending.wait():
@@ -71,6 +76,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 target = Path(config.site_dir) / pdf.site_path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(pdf.folder / pdf.site_path, target)
+        site_dir = Path(config.site_dir)
+        write_search_script(site_dir)  # search from disk (file://)
+        if getattr(self, "command", "build") != "serve":
+            write_site_zip(site_dir)
 
     def on_build_error(self, error) -> None:
         if getattr(self, "pending", None) is not None:

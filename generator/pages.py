@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from .model import Programme, goal_fields
+from .offline import SITE_ZIP
 from .participation import checkin_views
-from .render import (CADENCE_WEEKS, agenda_rows, environment, party_title, programme_context, programme_weeks, role_tasks,
+from .render import (CADENCE_WEEKS, agenda_rows, environment, labels, party_title, programme_context, programme_weeks, role_tasks,
                      session_week, training_rows)
 
 CATALOGUE_MARKER = "<!-- handbook:catalogue -->"
@@ -133,7 +134,8 @@ def catalogue(programmes: list[Programme], theme_dir: Path) -> str:
     rows = [{**programme_context(p, theme_dir),
              "sessions": [(s.number, session_path(p, s.number)) for s in p.sessions]}
             for p in sorted(programmes, key=lambda p: p.title.lower())]
-    return environment(theme_dir).get_template("pages/catalogue.md.j2").render(rows=rows)
+    return environment(theme_dir).get_template("pages/catalogue.md.j2").render(rows=rows, L=labels(theme_dir),
+                                                                                site_zip=SITE_ZIP)
 
 
 def navigation(programmes: list[Programme], guides: list[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -77,3 +77,50 @@ def test_no_serious_or_critical_accessibility_violation(browser, server):
             context.close()
     assert runs == len(paths) * 4
     assert problems == [], "\n".join(problems)
+
+
+def test_site_opened_from_disk_navigates_and_searches_offline(browser, built_handbook):
+    """Open site/index.html as a file: links go to pages (not folder listings) and search works
+    with no server; nothing is requested from anywhere but the disk, versions.json included."""
+    context = browser.new_context(viewport=SCREENS["desktop"])
+    page = context.new_page()
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((built_handbook / "index.html").as_uri())
+    page.locator(".hb-catalogue li", has_text="Bridge Builders").get_by_role("link", name="1", exact=True).click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/programs/bridge-builders/sessions/session-01/index.html"), page.url
+    assert "Kick-off" in page.locator("article h1").inner_text()
+    page.get_by_role("link", name="Check-ins").first.click()  # the navigation too
+    page.wait_for_load_state()
+    assert page.url.endswith("/programs/bridge-builders/checkins/index.html"), page.url
+    page.locator(".md-search__input").first.click()
+    page.locator(".md-search__input").press_sequentially("Lurk", delay=40)
+    result = page.locator(".md-search-result__item", has_text="Lurk with purpose").first
+    result.wait_for(state="visible", timeout=15000)
+    result.locator("a").first.click()
+    page.wait_for_load_state()
+    assert "/programs/bridge-builders/sessions/session-01/index.html" in page.url, page.url
+    context.close()
+    assert errors == []
+    assert requests and all(url.startswith("file://") for url in requests), [u for u in requests if not u.startswith("file:")]
+    assert not [u for u in requests if "versions.json" in u]
+
+
+def test_home_page_links_a_zip_of_the_whole_handbook(built_handbook):
+    import zipfile
+
+    from bs4 import BeautifulSoup
+
+    home = BeautifulSoup((built_handbook / "index.html").read_text(encoding="utf-8"), "html.parser")
+    link = home.select_one('article a[href="handbook.zip"]')
+    assert link is not None and "Download the whole handbook" in link.get_text()
+    with zipfile.ZipFile(built_handbook / "handbook.zip") as archive:
+        names = set(archive.namelist())
+        assert archive.testzip() is None
+    site_files = {f"handbook/{p.relative_to(built_handbook).as_posix()}" for p in built_handbook.rglob("*")
+                  if p.is_file() and p.name != "handbook.zip"}
+    assert names == site_files
+    assert "handbook/search/search_index.js" in names and "handbook/index.html" in names
+    assert any(name.endswith("-workbook.pdf") for name in names)

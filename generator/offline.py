@@ -1,0 +1,57 @@
+"""The handbook read from disk: what a copy of the site needs to work without a server or network.
+
+Engine-neutral (the MkDocs adapter calls these after the site is written):
+
+- ``write_search_script``: the search index as a script (``search/search_index.js``), which the
+  theme loads instead of fetching ``search_index.json`` when a page is opened from ``file://``;
+- ``write_site_zip``: the whole built site, PDFs included, as one zip a participant downloads,
+  unzips and opens (``index.html``) wherever they are. Reproducible: sorted entries, fixed dates.
+
+Links and the search worker are made to work from disk in the browser by
+``theme/overrides/assets/javascripts/offline.js`` (published URLs stay clean).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zipfile
+from pathlib import Path
+
+SEARCH_INDEX = "search/search_index.json"
+SEARCH_SCRIPT = "search/search_index.js"
+SITE_ZIP = "handbook.zip"
+_STORED = {".pdf", ".zip", ".gz", ".png", ".jpg", ".jpeg", ".woff", ".woff2"}  # already compressed
+
+
+def write_search_script(site_dir: Path) -> Path | None:
+    index = site_dir / SEARCH_INDEX
+    if not index.is_file():
+        return None
+    target = site_dir / SEARCH_SCRIPT
+    target.write_text("var __index = " + index.read_text(encoding="utf-8") + ";\n", encoding="utf-8")
+    return target
+
+
+def _zip_date() -> tuple[int, int, int, int, int, int]:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        stamp = time.gmtime(max(int(epoch), 315532800))  # zip dates start in 1980
+        return stamp[:6]
+    return (1980, 1, 1, 0, 0, 0)
+
+
+def write_site_zip(site_dir: Path, name: str = SITE_ZIP, folder: str = "handbook") -> Path:
+    """Every file of the site under ``folder/`` in ``site_dir/name`` (the zip itself left out)."""
+    target = site_dir / name
+    partial = target.with_name(target.name + ".part")
+    date = _zip_date()
+    files = sorted(p for p in site_dir.rglob("*") if p.is_file() and p not in (target, partial))
+    with zipfile.ZipFile(partial, "w") as archive:
+        for path in files:
+            info = zipfile.ZipInfo(f"{folder}/{path.relative_to(site_dir).as_posix()}", date_time=date)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if path.suffix.lower() in _STORED else zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes(), compresslevel=6)
+    partial.replace(target)
+    return target

@@ -1,0 +1,92 @@
+/* The handbook opened from disk (file://): make links and search work without a server.
+   Loaded before Material's bundle; does nothing on a published (http/https) site.
+   - Links: published pages live at folder URLs (programs/x/); on disk a folder URL shows a file
+     listing, so links to a folder go to its index.html instead (also search results, made later).
+   - Search: browsers refuse `new Worker` on file:// pages, so the search worker runs in a hidden
+     frame instead (the theme then loads search/search_index.js rather than fetching JSON). */
+(function () {
+  "use strict";
+  if (location.protocol !== "file:") return;
+
+  function onDisk(href) {
+    var url = new URL(href, location.href);
+    if (url.protocol !== "file:" || !/\/$/.test(url.pathname)) return null;
+    url.pathname += "index.html";
+    return url.href;
+  }
+
+  function fixLinks(root) {
+    var links = (root || document).querySelectorAll("a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var target = onDisk(links[i].getAttribute("href"));
+      if (target) links[i].setAttribute("href", target);
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || link.target === "_blank") return;
+    var target = onDisk(link.href);
+    if (target) {
+      event.preventDefault();
+      location.href = target;
+    }
+  }, true);
+  document.addEventListener("DOMContentLoaded", function () { fixLinks(document); });
+
+  /* A stand-in for Worker on file:// pages: the worker's script runs in a hidden frame of this
+     page; messages go both ways as with a real worker. Material's search worker knows this
+     arrangement (it looks for `IFrameWorker` on its parent). */
+  function IFrameWorker(url) {
+    var worker = this, started = false, queue = [];
+    var frame = document.createElement("iframe");
+    frame.hidden = true;
+    frame.tabIndex = -1;
+    frame.setAttribute("aria-hidden", "true");
+    frame.title = "search";
+    (document.body || document.documentElement).appendChild(frame);
+    var inner = frame.contentWindow, doc = inner.document;
+    this._listeners = { message: [], error: [] };
+    this._frame = frame;
+
+    function load(src) {
+      return new Promise(function (resolve, reject) {
+        var script = doc.createElement("script");
+        script.src = new URL(src, location.href).href;
+        script.onload = resolve;
+        script.onerror = function () { reject(new Error("cannot load " + src)); };
+        (doc.head || doc.documentElement).appendChild(script);
+      });
+    }
+    inner.importScripts = function () {
+      var sources = Array.prototype.slice.call(arguments);
+      return sources.reduce(function (done, src) { return done.then(function () { return load(src); }); },
+                            Promise.resolve());
+    };
+    inner.postMessage = function (data) {
+      setTimeout(function () { worker._emit("message", { data: data }); }, 0);
+    };
+    function deliver(data) { inner.dispatchEvent(new inner.MessageEvent("message", { data: data })); }
+    this.postMessage = function (data) { if (started) deliver(data); else queue.push(data); };
+    load(url).then(function () {
+      started = true;
+      queue.splice(0).forEach(deliver);
+    }, function (error) { worker._emit("error", { message: String(error), error: error }); });
+  }
+  IFrameWorker.prototype._emit = function (type, event) {
+    var handler = this["on" + type];
+    if (typeof handler === "function") handler.call(this, event);
+    this._listeners[type].slice().forEach(function (listener) { listener.call(this, event); }, this);
+  };
+  IFrameWorker.prototype.addEventListener = function (type, listener) {
+    if (this._listeners[type]) this._listeners[type].push(listener);
+  };
+  IFrameWorker.prototype.removeEventListener = function (type, listener) {
+    var list = this._listeners[type] || [], at = list.indexOf(listener);
+    if (at >= 0) list.splice(at, 1);
+  };
+  IFrameWorker.prototype.terminate = function () { this._frame.remove(); };
+
+  window.IFrameWorker = IFrameWorker;
+  window.Worker = IFrameWorker;
+})();
