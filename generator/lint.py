@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .load import Document
-from .model import Programme, Role, Session
+from .model import Programme, Role
+from .participation import COORDINATOR, checkin_view, resolve, session_view
 from .problems import Problem
 from .render import CADENCE_WEEKS, programme_weeks
 from .validate import load_programmes
@@ -112,19 +113,20 @@ class _Linter:
                 yield base + (key, j), text
 
     def role_has_session_work(self, role: Role) -> bool:
-        keys = {role.id} | ({"all", "both"} if role.workbook else set())
-        for s in self.prog.sessions:
-            if keys & set(s.prep) or keys & set(s.exercises):
+        """Prep, an exercise or an agenda step that reaches this role (as ``participation`` reads the keys)."""
+        for session in self.prog.sessions:
+            if session_view(self.prog, session).for_role(role.id).busy:
                 return True
-            if any(item.lead in keys for item in s.agenda):
+            if any(item.lead and resolve(self.prog, [item.lead]).includes(role.id) for item in session.agenda):
                 return True
         return False
 
     def role_in_checkins(self, role: Role) -> bool:
-        names = {role.id} | ({"coordinator"} if role.id == "coordinator" else set())
-        if role.workbook:
-            names |= {"all"}
-        return any(names & set(c.with_) or (role.id == "coordinator") for c in self.prog.checkins)
+        """The coordinator runs every check-in; any other role must be listed in one."""
+        if role.id == COORDINATOR:
+            return bool(self.prog.checkins)
+        return any(checkin_view(self.prog, c, i + 1).parties.includes(role.id)
+                   for i, c in enumerate(self.prog.checkins))
 
     # ------------------------------------------------------------------ rules
 

@@ -85,3 +85,16 @@ def test_every_session_has_prompts_and_the_last_one_closes(library):
         assert "evaluation" in words, prog.id
         assert ("close" in words or "closing" in words) and ("continue" in words or "follow-up" in words
                                                             or "keep in touch" in words), prog.id
+
+
+def test_site_shows_where_evidence_is_collected(built_handbook):
+    """The overview names each outcome's collectors; measures are numbered so 'evaluation measure 1' can be found."""
+    from bs4 import BeautifulSoup
+
+    overview = BeautifulSoup((built_handbook / "programs/digital-leaders/index.html").read_text(), "html.parser")
+    text = " ".join(overview.select_one("article").get_text(" ").split())
+    assert "Collected by: Closing review, evaluation measure 1" in text
+    evaluation = BeautifulSoup((built_handbook / "programs/digital-leaders/evaluation/index.html").read_text(),
+                               "html.parser")
+    measures = [li.get_text(" ", strip=True) for ol in evaluation.select("article ol") for li in ol.select("li")]
+    assert any(m.startswith("Executive's team pulse survey") for m in measures), measures
