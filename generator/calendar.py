@@ -5,14 +5,17 @@ from __future__ import annotations
 import calendar as cal
 import datetime as dt
 import hashlib
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
 
 from . import __version__
+from .labels import labels
 from .model import Programme
 from .participation import checkin_views, session_view
 from .pages import session_path
+from .project import PACKAGE_DIR
 
 INTERVAL_DAYS = {"weekly": 7, "fortnightly": 14}
 
@@ -46,12 +49,13 @@ def _page_url(site_url: str, path: str) -> str:
 
 
 def build_calendar(prog: Programme, start: dt.date, *, time: dt.time | None = None, tz: str | None = None,
-                   site_url: str = "http://127.0.0.1:8000/") -> bytes:
+                   site_url: str = "http://127.0.0.1:8000/", theme_dir: Path | None = None) -> bytes:
+    words = labels(theme_dir or PACKAGE_DIR.parent / "theme", prog.language)
     ical = icalendar.Calendar()
     ical.add("prodid", f"-//Mentoring Handbook//handbook {__version__}//EN")
     ical.add("version", "2.0")
     ical.add("calscale", "GREGORIAN")
-    ical.add("x-wr-calname", f"{prog.title} (v{prog.version})")
+    ical.add("x-wr-calname", words.text("ics_calendar_name", programme=prog.title, version=prog.version))
     zone = ZoneInfo(tz) if tz else None
     stamp = dt.datetime.combine(start, dt.time(0, 0), tzinfo=dt.timezone.utc)
 
@@ -60,7 +64,7 @@ def build_calendar(prog: Programme, start: dt.date, *, time: dt.time | None = No
         item = icalendar.Event()
         item.add("uid", hashlib.sha1(f"{prog.id}/{start}/{uid_seed}".encode()).hexdigest() + "@handbook")
         item.add("dtstamp", stamp)
-        item.add("summary", summary)
+        item.add("summary", summary, parameters={"LANGUAGE": prog.language})
         if time is not None:
             begin = dt.datetime.combine(day, time, tzinfo=zone) + dt.timedelta(minutes=offset)
             item.add("dtstart", begin)
@@ -68,7 +72,7 @@ def build_calendar(prog: Programme, start: dt.date, *, time: dt.time | None = No
         else:
             item.add("dtstart", day)
             item.add("dtend", day + dt.timedelta(days=1))
-        item.add("description", description)
+        item.add("description", description, parameters={"LANGUAGE": prog.language})
         item.add("url", url)
         ical.add_component(item)
 
@@ -76,23 +80,25 @@ def build_calendar(prog: Programme, start: dt.date, *, time: dt.time | None = No
     offset = 0  # a one-off event's parts follow each other on the day
     for session, day in zip(prog.sessions, dates, strict=True):
         url = _page_url(site_url, session_path(prog, session.number))
-        lines = [f"Session guide: {url}"]
+        lines = [words.text("ics_session_guide", url=url)]
         if session.purpose:
             lines += ["", session.purpose.strip()]
-        for tasks in session_view(prog, session).tasks:
+        for tasks in session_view(prog, session, words).tasks:
             if tasks.prep:
-                lines += ["", f"Prep for the {tasks.title.lower()}:"] + [f"- {step.strip()}" for step in tasks.prep]
-        event(f"session-{session.number}", f"{prog.title} — session {session.number}: {session.title}", day,
+                lines += ["", words.text("ics_prep_for", role=tasks.title.lower())] + [f"- {step.strip()}" for step in tasks.prep]
+        summary = words.text("ics_session", programme=prog.title, n=session.number, title=session.title)
+        event(f"session-{session.number}", summary, day,
               prog.session_minutes(session), "\n".join(lines), url, offset)
         if prog.schedule.cadence == "once":
             offset += prog.session_minutes(session)
-    for view in checkin_views(prog):
+    for view in checkin_views(prog, words):
         checkin, i = view.checkin, view.number
         day = checkin_date(prog, dates[checkin.after_session - 1])
         url = _page_url(site_url, f"programs/{prog.id}/checkins.md")
         questions = [f"- {q.strip()}" for q in checkin.questions]
-        event(f"checkin-{i}", f"{prog.title} — check-in: {checkin.title}", day, 30,
-              "\n".join([f"Check-in page: {url}", f"Who takes part: {', '.join(view.attendees)}", "", *questions]), url)
+        event(f"checkin-{i}", words.text("ics_checkin", programme=prog.title, title=checkin.title), day, 30,
+              "\n".join([words.text("ics_checkin_page", url=url), words.text("ics_who", parties=words.join(view.attendees)),
+                         "", *questions]), url)
     if zone is not None:
         ical.add_missing_timezones()
     return ical.to_ical()

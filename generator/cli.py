@@ -29,6 +29,7 @@ EXAMPLES = {
     "lint": "examples:\n  handbook lint\n  handbook lint programs/digital-leaders.yaml\n"
             "  handbook lint --strict programs        (exit 1 on any warning, for CI)\n"
             "  handbook lint --format github\n\nrules:\n{rules}",
+    "labels": "examples:\n  handbook labels check fr\n  handbook labels check fr-CA",
 }
 
 
@@ -188,7 +189,7 @@ def _calendar(args: argparse.Namespace) -> int:
     if prog is None:
         return code
     site_url = args.site_url or os.environ.get("HANDBOOK_SITE_URL") or "http://127.0.0.1:8000/"
-    data = build_calendar(prog, start, time=time, tz=args.tz, site_url=site_url)
+    data = build_calendar(prog, start, time=time, tz=args.tz, site_url=site_url, theme_dir=project.theme_dir)
     if args.out and args.out != "-":
         Path(args.out).write_bytes(data)
         print(f"Wrote {args.out}", file=sys.stderr)
@@ -241,6 +242,42 @@ def _diff(args: argparse.Namespace) -> int:
     changes = compare(old, new)
     print(format_markdown(changes) if args.format == "markdown" else format_text(changes))
     return 1 if has_errors(p2) else 0
+
+
+def _labels(args: argparse.Namespace) -> int:
+    import re
+
+    from .labels import FALLBACK, check, label_files
+
+    project = Project.find()
+    theme_dir = project.theme_dir
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", args.language):
+        print(f"handbook: error: '{args.language}' is not a language tag (e.g. fr or fr-CA)", file=sys.stderr)
+        return 2
+    if FALLBACK not in label_files(theme_dir / "labels"):
+        print(f"handbook: error: no {theme_dir / 'labels' / (FALLBACK + '.yaml')}", file=sys.stderr)
+        return 2
+    report = check(theme_dir, args.language)
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(project.root))
+        except ValueError:
+            return str(path)
+
+    files = ", ".join(shown(p) for p in report.files) or f"no file of its own (everything falls back to {FALLBACK}.yaml)"
+    print(f"Labels for {args.language}: {files}")
+    for title, keys, hint in (
+            ("missing", report.missing, f"translate them in theme/labels/{args.language.split('-')[0].lower()}.yaml"),
+            ("used but not in en.yaml", report.undefined, "add them to theme/labels/en.yaml"),
+            ("unused", report.unused, "no template or code reads them; remove them or use them")):
+        if keys:
+            print(f"{len(keys)} {title} ({hint}):")
+            for key in keys:
+                print(f"  {key}")
+    if report.ok:
+        print(f"No missing keys ({len(report.unused)} unused).", file=sys.stderr)
+    return 0 if report.ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -315,6 +352,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "markdown"], default="text",
                    help="text for people, markdown for a pull-request comment (default: text)")
     p.set_defaults(func=_diff)
+
+    p = verb("labels", "Check a language's label file: list keys it misses (or plural forms) and keys nothing uses.")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    q = actions.add_parser("check", help="list missing and unused keys of LANG (exit 1 if any are missing)",
+                           description="List missing and unused keys of LANG (exit 1 if any are missing).")
+    q.add_argument("language", metavar="LANG", help="language tag, e.g. fr or fr-CA")
+    q.set_defaults(func=_labels)
 
     p = verb("schema", "Print the JSON Schema of a programme file (for editor autocompletion).")
     p.set_defaults(func=_schema)

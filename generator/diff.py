@@ -129,7 +129,7 @@ def compare(old: dict[str, Programme], new: dict[str, Programme]) -> list[Progra
         a, b = old.get(pid), new.get(pid)
         if a is None:
             changes.append(ProgrammeChange(pid, b.title, "added", None, b.version,
-                                           [f"new programme: {b.model_title}, {len(b.sessions)} sessions"]))
+                                           [f"new programme: {_model_title(b)}, {len(b.sessions)} sessions"]))
             continue
         if b is None:
             changes.append(ProgrammeChange(pid, a.title, "removed", a.version, None))
@@ -181,3 +181,10 @@ def format_markdown(changes: list[ProgrammeChange]) -> str:
             out.append(f"- **{c.title}** (`{c.id}`): {version}")
         out += [f"  - {line}" for line in c.lines if c.status != "added"]
     return "\n".join(out)
+
+
+def _model_title(prog: Programme) -> str:
+    """The model's name as the (English) report prints it."""
+    from .labels import english, model_key
+
+    return english().text(model_key(prog.model))

@@ -36,7 +36,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.project = Project(Path(config.config_file_path).resolve().parent)
         drafts = env_flag("HANDBOOK_DRAFTS", self.config.drafts)
         self.pdfs = env_flag("HANDBOOK_PDFS", self.config.pdfs and getattr(self, "command", "build") != "serve")
-        content, problems = load_site(self.project, drafts=drafts, pdfs=self.pdfs)
+        content, problems = load_site(self.project, drafts=drafts, pdfs=self.pdfs,
+                                      site_language=config.theme["language"] or "en")
         if content is None:  # refuse before MkDocs cleans the site folder
             report = os.environ.get("HANDBOOK_PROBLEMS_FILE")  # set by `handbook build`, which prints them
             if report:
@@ -65,9 +66,31 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        language = page.meta.get("language")
+        if language:  # read by theme/overrides/partials/language.html
+            page.meta["material_language"] = self._material_language(str(language), config)
         return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
 
     @event_priority(-100)  # after the search plugin has written its index
+    def _material_language(self, language: str, config) -> str:
+        """Material's translation closest to a language tag (fr-CA -> fr, pt-BR -> pt-BR), else the site's."""
+        cache = self.__dict__.setdefault("_languages", {})
+        if language not in cache:
+            from jinja2 import TemplateNotFound
+
+            env = config.theme.get_env()
+            parts = language.split("-")
+            candidates = [language, "-".join([parts[0].lower(), *parts[1:]]), parts[0].lower()]
+            cache[language] = config.theme["language"]
+            for name in dict.fromkeys(candidates):
+                try:
+                    env.get_template(f"partials/languages/{name}.html")
+                except TemplateNotFound:
+                    continue
+                cache[language] = name
+                break
+        return cache[language]
+
     def on_post_build(self, config) -> None:
         if self.pending is not None:
             for pdf in self.pending.wait():

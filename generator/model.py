@@ -18,21 +18,7 @@ MODELS = (
     "one-to-one", "reverse-technical", "reverse-diversity", "reciprocal", "peer", "circle",
     "group", "flash", "micro", "rotational", "network", "external", "fireside",
 )
-MODEL_TITLES = {
-    "one-to-one": "One-to-one mentoring",
-    "reverse-technical": "Reverse mentoring (technical)",
-    "reverse-diversity": "Reverse mentoring (diversity)",
-    "reciprocal": "Reciprocal mentoring",
-    "peer": "Peer mentoring",
-    "circle": "Peer circle",
-    "group": "Group mentoring",
-    "flash": "Flash mentoring",
-    "micro": "Micro-mentoring",
-    "rotational": "Rotational mentoring",
-    "network": "Network mentoring",
-    "external": "External mentoring",
-    "fireside": "Senior-leader sessions",
-}
+CADENCES = ("weekly", "fortnightly", "monthly", "once")
 # Words that may stand where a role is expected without being a role of the programme.
 SPECIAL_PARTIES = ("coordinator", "all", "both")
 
@@ -109,7 +95,7 @@ class Role(Node):
 
 
 class Schedule(Node):
-    cadence: Literal["weekly", "fortnightly", "monthly", "once"]
+    cadence: Literal[CADENCES]  # type: ignore[valid-type]
     session_minutes: Minutes
     reup_after_weeks: Annotated[int, Field(gt=0, le=520)] | None = None
     pilot_size: Text | None = None
@@ -238,10 +224,6 @@ class Programme(Node):
         return next((r for r in self.roles if r.id == role_id), None)
 
     @property
-    def model_title(self) -> str:
-        return MODEL_TITLES[self.model]
-
-    @property
     def participant_roles(self) -> list[Role]:
         return [r for r in self.roles if r.workbook]
 
@@ -249,45 +231,20 @@ class Programme(Node):
         return session.minutes or self.schedule.session_minutes
 
 
-# Built-in goal formats: key, label, prompt. A programme may override any of them by key.
-BUILTIN_GOAL_FIELDS: dict[str, list[tuple[str, str, str]]] = {
-    "SMART": [
-        ("specific", "Specific", "What exactly will you do or change?"),
-        ("measurable", "Measurable", "How will you and your partner see progress?"),
-        ("achievable", "Achievable", "Why is this within reach with the time you have?"),
-        ("relevant", "Relevant", "How does it connect to your role and the organisation's goals?"),
-        ("time_bound", "Time-bound", "By which session or date will it be done?"),
-    ],
-    "REAL": [
-        ("relevant", "Relevant", "Why does this matter to your work right now?"),
-        ("experimental", "Experimental", "What will you try that you have not tried before?"),
-        ("aspirational", "Aspirational", "What would success look like if it went really well?"),
-        ("learning", "Learning-based", "What do you want to understand by the end?"),
-    ],
-    "GROW": [
-        ("goal", "Goal", "What do you want to achieve?"),
-        ("reality", "Reality", "Where are you now? What have you tried?"),
-        ("options", "Options", "What could you do? List at least three options."),
-        ("will", "Will (way forward)", "What will you do, by when, and who will know?"),
-    ],
+# Built-in goal formats: the keys of their fields, in order. Labels, prompts and examples are words
+# of the programme's language: goal_<format>_<key>[_prompt|_example] in theme/labels/*.yaml.
+BUILTIN_GOAL_FIELDS: dict[str, list[str]] = {
+    "SMART": ["specific", "measurable", "achievable", "relevant", "time_bound"],
+    "REAL": ["relevant", "experimental", "aspirational", "learning"],
+    "GROW": ["goal", "reality", "options", "will"],
     "custom": [],
 }
 
 
-def goal_fields(fmt: GoalFormat) -> list[GoalField]:
-    """The effective fields of a goal format: built-ins, overridden or extended by the programme."""
-    fields = [GoalField(key=k, label=label, prompt=prompt) for k, label, prompt in BUILTIN_GOAL_FIELDS[fmt.name]]
-    by_key = {f.key: i for i, f in enumerate(fields)}
-    for own in fmt.fields:
-        if own.key in by_key:
-            base = fields[by_key[own.key]]
-            fields[by_key[own.key]] = GoalField(
-                key=own.key, label=own.label or base.label, prompt=own.prompt or base.prompt
-            )
-        else:
-            fields.append(GoalField(key=own.key, label=own.label or own.key.replace("_", " ").capitalize(),
-                                    prompt=own.prompt))
-    return fields
+def goal_field_keys(fmt: GoalFormat) -> list[str]:
+    """The keys of a goal format's fields: built-ins, then the programme's own."""
+    keys = list(BUILTIN_GOAL_FIELDS[fmt.name])
+    return keys + [f.key for f in fmt.fields if f.key not in keys]
 
 
 def json_schema() -> dict[str, Any]:

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import Programme, goal_fields
+from .labels import Labels, labels
+from .model import Programme
 from .offline import SITE_ZIP
 from .participation import checkin_views
-from .render import (CADENCE_WEEKS, agenda_rows, environment, labels, party_title, programme_context, programme_weeks, role_tasks,
-                     session_week, training_rows)
+from .render import (CADENCE_WEEKS, agenda_rows, builtin_goal_example, environment, goal_fields, party_title,
+                     programme_context, programme_weeks, role_tasks, session_week, training_rows)
 
 CATALOGUE_MARKER = "<!-- handbook:catalogue -->"
 
@@ -37,21 +38,26 @@ def session_path(prog: Programme, number: int) -> str:
     return f"{programme_dir(prog)}/sessions/session-{number:02d}.md"
 
 
-def downloads(prog: Programme, words: dict[str, str] | None = None) -> list[Download]:
-    """The PDFs built for a programme (file names are part of the contract with ``workbook``)."""
-    words = words or {}
+def downloads(prog: Programme, words: Labels | None = None) -> list[Download]:
+    """The PDFs built for a programme (file names are part of the contract with ``workbook``).
+
+    Titles and descriptions are in ``words`` (the programme's language); without words only the
+    files are known (what ``workbook`` needs to plan its jobs).
+    """
+    def say(key: str, **values) -> str:
+        return words.text(key, **values) if words is not None else ""
+
     items = []
     for role in prog.participant_roles:
-        items.append(Download(words.get("workbook_of", "{role} workbook").format(role=role.title),
-                              f"downloads/{prog.id}-{role.id}-workbook.pdf", words.get("workbook_desc", ""),
-                              "workbook", role.id))
-        items.append(Download(words.get("session_sheets_of", "{role} session sheets").format(role=role.title),
-                              f"downloads/{prog.id}-{role.id}-session-sheets.pdf", words.get("sheets_desc", ""),
+        items.append(Download(say("workbook_of", role=role.title), f"downloads/{prog.id}-{role.id}-workbook.pdf",
+                              say("workbook_desc"), "workbook", role.id))
+        items.append(Download(say("session_sheets_of", role=role.title),
+                              f"downloads/{prog.id}-{role.id}-session-sheets.pdf", say("sheets_desc"),
                               "session-sheets", role.id))
-    items.append(Download(words.get("facilitator_guide", "Facilitator guide"), f"downloads/{prog.id}-facilitator-guide.pdf",
-                          words.get("facilitator_desc", ""), "facilitator-guide"))
-    items.append(Download(words.get("coordinator_pack", "Coordinator's pack"), f"downloads/{prog.id}-coordinator-pack.pdf",
-                          words.get("coordinator_pack_desc", ""), "coordinator-pack"))
+    items.append(Download(say("facilitator_guide"), f"downloads/{prog.id}-facilitator-guide.pdf",
+                          say("facilitator_desc"), "facilitator-guide"))
+    items.append(Download(say("coordinator_pack"), f"downloads/{prog.id}-coordinator-pack.pdf",
+                          say("coordinator_pack_desc"), "coordinator-pack"))
     return items
 
 
@@ -104,12 +110,14 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
                       "path": f"sessions/session-{s.number:02d}.md", "agenda": agenda_rows(prog, s, words),
                       "roles": role_tasks(prog, s, words)} for s in prog.sessions],
         "checkins": checkin_views(prog, words),
-        "goal_fields": goal_fields(prog.goal_format),
+        "goal_fields": goal_fields(prog.goal_format, words),
+        "goal_example": builtin_goal_example(prog.goal_format, words),
         "training": training_rows(prog, None, words),
         "downloads": downloads(prog, words),
         "pdfs": pdfs,
         "timeline": _timeline(prog),
         "role_title": lambda rid: party_title(prog, rid, words),
+        "checkin_lines": [words.text("checkin_after", title=c.title, n=c.after_session) for c in prog.checkins],
     }
     pages = {
         f"{base}/index.md": env.get_template("pages/overview.md.j2").render(context),
@@ -129,41 +137,47 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
     return pages
 
 
-def catalogue(programmes: list[Programme], theme_dir: Path) -> str:
-    """The home page's catalogue of programmes (Markdown)."""
-    rows = [{**programme_context(p, theme_dir),
+def catalogue(programmes: list[Programme], theme_dir: Path, site_language: str = "en") -> str:
+    """The home page's catalogue of programmes (Markdown, in the site's language like the rest of the home page)."""
+    rows = [{**programme_context(p, theme_dir, language=site_language),
              "sessions": [(s.number, session_path(p, s.number)) for s in p.sessions]}
             for p in sorted(programmes, key=lambda p: p.title.lower())]
-    return environment(theme_dir).get_template("pages/catalogue.md.j2").render(rows=rows, L=labels(theme_dir),
+    return environment(theme_dir).get_template("pages/catalogue.md.j2").render(rows=rows, L=labels(theme_dir, site_language),
                                                                                 site_zip=SITE_ZIP)
 
 
-def navigation(programmes: list[Programme], guides: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def navigation(programmes: list[Programme], guides: list[tuple[str, str]], theme_dir: Path,
+               site_language: str = "en") -> list[dict[str, Any]]:
     """Site navigation as plain data (the shape of mkdocs.yml's ``nav``).
 
     ``guides`` are (path inside docs, title) of the hand-written pages other than the home page.
+    A programme's entries are in its language; the rest in the site's.
     """
-    nav: list[dict[str, Any]] = [{"Home": "index.md"}]
+    site = labels(theme_dir, site_language)
+    nav: list[dict[str, Any]] = [{site.text("nav_home"): "index.md"}]
     section = []
     for prog in sorted(programmes, key=lambda p: p.title.lower()):
         base = programme_dir(prog)
+        words = labels(theme_dir, prog.language)
         section.append({prog.title: [
             f"{base}/index.md",
-            {"Goals": f"{base}/goals.md"},
-            {"Training": f"{base}/training.md"},
-            {"Confidentiality & agreement": f"{base}/confidentiality.md"},
-            {"Sessions": [{f"{s.number}. {s.title}": session_path(prog, s.number)} for s in prog.sessions]},
-            {"Check-ins": f"{base}/checkins.md"},
-            {"Evaluation": f"{base}/evaluation.md"},
-            {"Changelog": f"{base}/changelog.md"},
-            {"Downloads": f"{base}/downloads.md"},
+            {words.text("goals"): f"{base}/goals.md"},
+            {words.text("training"): f"{base}/training.md"},
+            {words.text("confidentiality_agreement"): f"{base}/confidentiality.md"},
+            {words.text("sessions"): [{words.text("nav_session", n=s.number, title=s.title): session_path(prog, s.number)}
+                                      for s in prog.sessions]},
+            {words.text("checkins"): f"{base}/checkins.md"},
+            {words.text("evaluation"): f"{base}/evaluation.md"},
+            {words.text("changelog"): f"{base}/changelog.md"},
+            {words.text("downloads"): f"{base}/downloads.md"},
         ]})
     if section:
-        nav.append({"Programmes": section})
+        nav.append({site.text("nav_programmes"): section})
+    folders = {"training": site.text("nav_training_guides"), "goals": site.text("nav_goal_formats")}
     groups: dict[str, list[Any]] = {}
     for path, title in sorted(guides, key=lambda g: (g[0].count("/"), g[0])):
         folder = path.split("/")[0] if "/" in path else ""
-        label = {"training": "Training guides", "goals": "Goal formats"}.get(folder, folder.replace("-", " ").capitalize())
+        label = folders.get(folder, folder.replace("-", " ").capitalize())
         groups.setdefault(label, []).append({title: path})
     for label, entries in groups.items():
         if label:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .labels import Labels, english
 from .model import SPECIAL_PARTIES, Checkin, Exercise, Programme, Role, Session, Training
 
 COORDINATOR, *_every = SPECIAL_PARTIES  # the words themselves are part of the format (model)
@@ -90,18 +91,18 @@ def names(prog: Programme, ref: str, role_id: str) -> bool:
     return resolve(prog, [ref]).includes(role_id)
 
 
-def party_title(prog: Programme, ref: str | None, words: dict | None = None) -> str:
-    """A role's title, or a special party in words ('Coordinator', 'Everyone')."""
+def party_title(prog: Programme, ref: str | None, words: Labels | None = None) -> str:
+    """A role's title, or a special party in the programme's words ('Coordinator', 'Everyone')."""
     if not ref:
         return ""
     role = prog.role(ref)
     if role:
         return role.title
-    words = words or {}
+    words = words if words is not None else english()
     if ref == COORDINATOR:
-        return words.get("party_coordinator", "Coordinator")
+        return words.text("party_coordinator")
     if ref in EVERY_PARTICIPANT:
-        return words.get("party_everyone", "Everyone")
+        return words.text("party_everyone")
     return ref.capitalize()
 
 
@@ -159,7 +160,7 @@ class SessionView:
         return next((t for t in self.tasks if t.role is None), None)
 
 
-def session_view(prog: Programme, session: Session, words: dict | None = None) -> SessionView:
+def session_view(prog: Programme, session: Session, words: Labels | None = None) -> SessionView:
     tasks = [RoleTasks(r, r.title, tuple(prep_for(prog, session, r.id)), tuple(exercises_for(prog, session, r.id)))
              for r in prog.roles]
     # a role without a workbook (a coordinator, a host) is shown only where it has something to do
@@ -189,7 +190,7 @@ class CheckinView:
         return (WORKBOOK, role_id) in self.documents
 
 
-def checkin_view(prog: Programme, checkin: Checkin, number: int, words: dict | None = None) -> CheckinView:
+def checkin_view(prog: Programme, checkin: Checkin, number: int, words: Labels | None = None) -> CheckinView:
     refs = checkin.with_ or [COORDINATOR, "all"]
     parties = resolve(prog, refs)
     docs = [(WORKBOOK, r.id) for r in parties.participants]
@@ -198,11 +199,11 @@ def checkin_view(prog: Programme, checkin: Checkin, number: int, words: dict | N
     return CheckinView(checkin, number, parties, attendees, tuple(docs))
 
 
-def checkin_views(prog: Programme, words: dict | None = None) -> list[CheckinView]:
+def checkin_views(prog: Programme, words: Labels | None = None) -> list[CheckinView]:
     return [checkin_view(prog, c, i, words) for i, c in enumerate(prog.checkins, 1)]
 
 
-def checkins_in(prog: Programme, kind: str, role_id: str | None = None, words: dict | None = None) -> list[CheckinView]:
+def checkins_in(prog: Programme, kind: str, role_id: str | None = None, words: Labels | None = None) -> list[CheckinView]:
     """The check-ins one document holds."""
     return [v for v in checkin_views(prog, words) if (kind, role_id) in v.documents]
 

@@ -16,7 +16,8 @@ import markdown as md
 from markupsafe import Markup, escape
 
 from . import participation
-from .model import Programme, Session, training_exercises
+from .labels import Labels, goal_key, labels, model_key
+from .model import BUILTIN_GOAL_FIELDS, GoalField, GoalFormat, Programme, Session, training_exercises
 
 CADENCE_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4, "once": 1}
 
@@ -76,94 +77,77 @@ def programme_weeks(prog: Programme) -> int:
     return session_week(prog, prog.sessions[-1])
 
 
-def count(n: int, word: str, plural: str | None = None) -> str:
-    """'1 session', '3 sessions'."""
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
-def hours(value: float | None) -> str:
-    if value is None:
-        return ""
-    whole, minutes = int(value), round((value - int(value)) * 60)
-    if minutes == 60:
-        whole, minutes = whole + 1, 0
-    if whole and minutes:
-        return f"{whole} h {minutes} min"
-    return f"{whole} h" if whole else f"{minutes} min"
-
-
-def clock(minutes: int) -> str:
-    return f"{minutes // 60}:{minutes % 60:02d}"
-
-
-def party_title(prog: Programme, ref: str | None, words: dict | None = None) -> str:
+def party_title(prog: Programme, ref: str | None, words: Labels) -> str:
     """A role's title, or a special party ('coordinator', 'all') in words (see ``participation``)."""
     return participation.party_title(prog, ref, words)
 
 
-def role_tasks(prog: Programme, session: Session, words: dict | None = None) -> list[participation.RoleTasks]:
+def role_tasks(prog: Programme, session: Session, words: Labels) -> list[participation.RoleTasks]:
     """Each role's prep steps and exercises for one session (and the coordinator's, if any)."""
     return list(participation.session_view(prog, session, words).tasks)
 
 
-def training_rows(prog: Programme, role_id: str | None = None, words: dict | None = None) -> list[dict]:
-    """Training modules (all, or those for one role) with their exercises and who takes them."""
+def training_when(when: str, words: Labels) -> str:
+    """'before-kickoff', 'any', 'week-3' in words."""
+    if when.startswith("week-"):
+        return words.text("when_week", n=words.number(int(when.removeprefix("week-"))))
+    return words.text("when_" + when.replace("-", "_"))
+
+
+def training_rows(prog: Programme, role_id: str | None, words: Labels) -> list[dict]:
+    """Training modules (all, or those for one role) with their exercises, who takes them and when."""
     return [{"m": m, "exercises": training_exercises(m),
-             "roles": [party_title(prog, r, words) for r in m.for_]}
+             "roles": [party_title(prog, r, words) for r in m.for_], "when": training_when(m.when, words)}
             for m in participation.training_for(prog, role_id)]
 
 
-def agenda_rows(prog: Programme, session: Session, words: dict | None = None) -> list[dict]:
+def agenda_rows(prog: Programme, session: Session, words: Labels) -> list[dict]:
     """The timed agenda with running clock times (0:00–0:10, …) and the lead's title."""
     rows, start = [], 0
     for item in session.agenda:
-        rows.append({"start": clock(start), "end": clock(start + item.minutes),
-                     "time": f"{clock(start)}–{clock(start + item.minutes)}", "minutes": item.minutes,
+        begin, end = words.clock(start), words.clock(start + item.minutes)
+        rows.append({"start": begin, "end": end, "time": f"{begin}–{end}", "minutes": item.minutes,
                      "step": item.step, "lead": party_title(prog, item.lead, words)})
         start += item.minutes
     return rows
 
 
-class Labels(dict):
-    """Words printed around programme content; ``labels.key`` in templates."""
-
-    def __getattr__(self, key: str) -> str:
-        try:
-            return self[key]
-        except KeyError:
-            raise AttributeError(f"no label '{key}' in theme/labels/en.yaml") from None
-
-
-def labels(theme_dir: Path, language: str = "en") -> Labels:
-    """English labels, overlaid by the programme's language (``fr-CA`` -> fr.yaml, then fr-CA.yaml)."""
-    folder = theme_dir / "labels"
-    names = ["en"] + [n for n in dict.fromkeys([language.split("-")[0].lower(), language.lower()]) if n != "en"]
-    paths = tuple(p for p in (folder / f"{n}.yaml" for n in names) if p.is_file())
-    return _read_labels(paths, tuple(p.stat().st_mtime_ns for p in paths))  # edits show up in `serve`
-
-
-@lru_cache(maxsize=32)
-def _read_labels(paths: tuple[Path, ...], mtimes: tuple[int, ...]) -> Labels:
-    import yaml
-
-    merged: dict[str, str] = {}
-    for path in paths:
-        merged.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-    return Labels(merged)
-
-
 def model_title(prog: Programme, words: Labels) -> str:
-    return words.get("model_" + prog.model.replace("-", "_"), prog.model_title)
+    return words.text(model_key(prog.model))
 
 
-def programme_context(prog: Programme, theme_dir: Path) -> dict:
-    """What every page and document of a programme shows the same way, in its language."""
-    words = labels(theme_dir, prog.language)
+def goal_fields(fmt: GoalFormat, words: Labels) -> list[GoalField]:
+    """The effective fields of a goal format: built-ins in the programme's language, overridden or
+    extended by the programme's own fields (key: label, prompt)."""
+    fields = [GoalField(key=k, label=words.text(goal_key(fmt.name, k)), prompt=words.text(goal_key(fmt.name, k) + "_prompt"))
+              for k in BUILTIN_GOAL_FIELDS[fmt.name]]
+    by_key = {f.key: i for i, f in enumerate(fields)}
+    for own in fmt.fields:
+        if own.key in by_key:
+            base = fields[by_key[own.key]]
+            fields[by_key[own.key]] = GoalField(key=own.key, label=own.label or base.label, prompt=own.prompt or base.prompt)
+        else:
+            fields.append(GoalField(key=own.key, label=own.label or own.key.replace("_", " ").capitalize(),
+                                    prompt=own.prompt))
+    return fields
+
+
+def builtin_goal_example(fmt: GoalFormat, words: Labels) -> list[dict]:
+    """The built-in format's worked example (one line per field), shown when a programme gives none."""
+    return [{"label": words.text(goal_key(fmt.name, k)), "text": words.text(goal_key(fmt.name, k) + "_example")}
+            for k in BUILTIN_GOAL_FIELDS[fmt.name]]
+
+
+def programme_context(prog: Programme, theme_dir: Path, language: str | None = None) -> dict:
+    """What every page and document of a programme shows the same way, in its language
+    (or in ``language``: the home page's catalogue speaks the site's language)."""
+    words = labels(theme_dir, language or prog.language)
     return {
         "p": prog,
         "L": words,
+        "language": words.language,
         "model_title": model_title(prog, words),
-        "cadence_words": words["cadence_" + prog.schedule.cadence],
+        "cadence_words": words.text("cadence_" + prog.schedule.cadence),
         "weeks": programme_weeks(prog),
         "goal_owners": [party_title(prog, o, words) for o in prog.goal_format.owner],
     }
@@ -171,7 +155,7 @@ def programme_context(prog: Programme, theme_dir: Path) -> dict:
 
 def page_words(words: Labels) -> tuple[str, str, str]:
     """The words around the page numbers in 'Page x of y' (print CSS puts the counters between them)."""
-    before, _, rest = words.page_of.partition("{page}")
+    before, _, rest = words.text("page_of").partition("{page}")
     middle, _, after = rest.partition("{pages}")
     return before, middle, after
 
@@ -204,10 +188,8 @@ def environment(theme_dir: Path) -> jinja2.Environment:
         inline=lambda text: markdown_html(text, inline=True),
         cell=md_cell,
         mdindent=md_indent,
-        hours=hours,
-        count=count,
         fmt=fmt,
-        clock=clock,
+        first_upper=lambda text: str(text)[:1].upper() + str(text)[1:],
         esc=escape,
         yaml=yaml_text,
         yaml_quoted=lambda text: __import__("json").dumps(str(text), ensure_ascii=False),

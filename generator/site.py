@@ -49,8 +49,12 @@ def select(programmes: list[Programme], drafts: bool) -> list[Programme]:
     return [p for p in programmes if drafts or p.status == "published"]
 
 
-def load_site(project: Project, *, drafts: bool, pdfs: bool = True) -> tuple[SiteContent | None, list[Problem]]:
-    """Validate every programme; on any problem return None so nothing half-built is written."""
+def load_site(project: Project, *, drafts: bool, pdfs: bool = True,
+              site_language: str = "en") -> tuple[SiteContent | None, list[Problem]]:
+    """Validate every programme; on any problem return None so nothing half-built is written.
+
+    ``site_language`` is the language of the home page, the guides and the navigation around the
+    programmes; each programme's own pages are in its language."""
     loaded, problems = load_programmes([project.programs_dir], guides_dir=project.guides_dir, root=project.root)
     problems += check_guides(project.guides_dir, project.root)
     if has_errors(problems):
@@ -59,6 +63,6 @@ def load_site(project: Project, *, drafts: bool, pdfs: bool = True) -> tuple[Sit
     content = SiteContent(programmes=programmes)
     for prog in programmes:
         content.pages.update(programme_pages(prog, project.theme_dir, pdfs=pdfs))
-    content.nav = navigation(programmes, guide_pages(project.guides_dir))
-    content.catalogue = catalogue(programmes, project.theme_dir)
+    content.nav = navigation(programmes, guide_pages(project.guides_dir), project.theme_dir, site_language)
+    content.catalogue = catalogue(programmes, project.theme_dir, site_language)
     return content, problems

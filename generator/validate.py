@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .load import Document, load_file, load_text
-from .model import SPECIAL_PARTIES, Programme, goal_fields
+from .model import SPECIAL_PARTIES, Programme, goal_field_keys
 from .problems import Problem, display_path
 
 
@@ -293,7 +293,7 @@ class _Checker:
             if field.key in keys:
                 self.add(("goal_format", "fields", i, "key"), f"goal field '{field.key}' is listed twice")
             keys.add(field.key)
-        known = [f.key for f in goal_fields(fmt)]
+        known = goal_field_keys(fmt)
         for i, example in enumerate(fmt.examples):
             if isinstance(example, dict):
                 for key in example:

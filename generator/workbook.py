@@ -19,11 +19,13 @@ from typing import Any, Callable
 
 from . import __version__
 from . import participation
-from .model import Programme, Role, goal_fields
+from .labels import Labels
+from .model import Programme, Role
 from .pages import downloads
 from .pdf import WORKER_PRELOAD, write_pdf, write_task  # noqa: F401  (write_pdf is part of this module's API)
 from .project import Project
-from .render import Labels, agenda_rows, environment, page_words, programme_context, session_week, training_rows
+from .render import (agenda_rows, builtin_goal_example, environment, goal_fields, page_words, programme_context,
+                     session_week, training_rows)
 
 PAPER = {"a4": "A4", "letter": "letter"}
 
@@ -78,10 +80,9 @@ def _mention(view: participation.SessionView, role: Role, words: Labels) -> list
             continue
         titles = [ex.title for ex in other.exercises]
         if titles:
-            lines.append(words.practises.format(role=other.title.lower(), titles=", ".join(titles)))
+            lines.append(words.text("practises", role=other.title.lower(), titles=words.join(titles)))
         elif other.prep:
-            phrase = words.prepares_one if len(other.prep) == 1 else words.prepares
-            lines.append(phrase.format(role=other.title.lower(), n=len(other.prep)))
+            lines.append(words.plural("prepares", len(other.prep), role=other.title.lower()))
     return lines
 
 
@@ -106,11 +107,13 @@ def context(prog: Programme, kind: str, role_id: str | None, paper: str, theme_d
     return {
         **common, "kind": kind, "role": role, "paper": PAPER[paper],
         "edition": edition_date(prog).isoformat(),
+        "edition_text": words.long_date(edition_date(prog)),
         "sessions": sessions,
         "training": [{**row, "guide_title": _guide_title(row["m"].guide, guides or {})}
                      for row in training_rows(prog, role.id if role else None, words)],
         "outcomes": participation.outcomes_for(prog, role.id if role else None),
-        "goal_fields": goal_fields(fmt),
+        "goal_fields": goal_fields(fmt, words),
+        "goal_example": builtin_goal_example(fmt, words),
         "goal_owner": role is not None and participation.writes_goal(prog, role.id),
         "signatories": prog.participant_roles,
         "page_words": page_words(words),

@@ -176,7 +176,8 @@ def test_labels_follow_the_programme_language(tmp_path):
     run = run_handbook(root, "build", "--no-pdfs")
     assert run.returncode == 0, run.stderr
     session = text_of(page(root / "site", "programs/bridge-builders/sessions/session-01"))
-    assert "Avant la rencontre" in session and "Ordre du jour" in session and "Séance 1: Kick-off" in session
+    assert "Avant la rencontre" in session and "Ordre du jour" in session and "Séance 1 : Kick-off" in session
+    assert "Séance 1\u202f: Kick-off" in page(root / "site", "programs/bridge-builders/sessions/session-01").h1.get_text()
     loaded, _ = load_programmes([root / "programs"], guides_dir=root / "guides")
     html = render_html(loaded[0].programme, "workbook", "director", root / "theme")
     write_pdf(html, tmp_path / "fr.pdf", root / "theme")
