@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from conftest import CONTRACT_FILE, REPO
 from generator import participation
+from generator.labels import english
 from generator.model import Programme
 from generator.pdf import write_pdf
 from generator.validate import check_text
@@ -75,9 +76,9 @@ def test_facilitator_guide_names_who_attends_and_every_prep_item(documents):
     prog = programme()
     guide = documents["facilitator-guide"]
     for view in participation.checkin_views(prog):
-        assert f"Who takes part: {', '.join(view.attendees)}" in guide
-    assert "Who takes part: Coordinator, Engineer mentor" in guide
-    assert "Who takes part: Engineer mentor, Director" in guide  # [all] and [both]
+        assert f"Who takes part: {english().join(view.attendees)}" in guide  # 'A and B', 'A, B, and C'
+    assert "Who takes part: Coordinator and Engineer mentor" in guide
+    assert "Who takes part: Engineer mentor and Director" in guide  # [all] and [both]
     for session in prog.sessions:
         for tasks in participation.session_view(prog, session).tasks:
             for step in tasks.prep:
@@ -137,6 +138,6 @@ def test_site_checkins_page_and_calendar_use_the_same_attendees():
     prog = programme()
     page = programme_pages(prog, REPO / "theme", pdfs=False)["programs/bridge-builders/checkins.md"]
     assert "Who takes part: Coordinator" in page
-    assert "Who takes part: Engineer mentor, Director" in page
+    assert "Who takes part: Engineer mentor and Director" in page  # the language's list words (Babel)
     ical = build_calendar(prog, dt.date(2026, 1, 5)).decode()
-    assert "Who takes part: Coordinator\\, Engineer mentor" in ical
+    assert "Who takes part: Coordinator and Engineer mentor" in ical
