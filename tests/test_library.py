@@ -93,7 +93,7 @@ def test_site_shows_where_evidence_is_collected(built_handbook):
 
     overview = BeautifulSoup((built_handbook / "programs/digital-leaders/index.html").read_text(), "html.parser")
     text = " ".join(overview.select_one("article").get_text(" ").split())
-    assert "Collected by: Closing review, evaluation measure 1" in text
+    assert "Collected by: Closing review and evaluation measure 1" in text  # the language's list words
     evaluation = BeautifulSoup((built_handbook / "programs/digital-leaders/evaluation/index.html").read_text(),
                                "html.parser")
     measures = [li.get_text(" ", strip=True) for ol in evaluation.select("article ol") for li in ol.select("li")]
