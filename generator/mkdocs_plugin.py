@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from .csp import with_policy
 from .offline import SITE_ZIP, write_search_script, write_site_zip
 from .pages import CATALOGUE_MARKER
 from .problems import format_problems, problems_to_json
@@ -66,6 +67,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
+
+    def on_post_page(self, output: str, page, config) -> str:
+        return with_policy(output)
+
+    def on_post_template(self, output_content: str, template_name: str, config) -> str:
+        return with_policy(output_content) if template_name.endswith(".html") else output_content
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config) -> None:

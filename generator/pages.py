@@ -14,6 +14,7 @@ from typing import Any
 from .model import Programme, goal_fields
 from .offline import SITE_ZIP
 from .participation import checkin_views
+from .sanitize import inert, site_view
 from .render import (CADENCE_WEEKS, agenda_rows, environment, labels, party_title, programme_context, programme_weeks, role_tasks,
                      session_week, training_rows)
 
@@ -94,6 +95,7 @@ def _timeline(prog: Programme) -> dict[str, Any]:
 
 def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> dict[str, str]:
     """Every page of one programme, as Markdown keyed by its path inside the docs folder."""
+    prog = site_view(prog)  # every programme string the templates print is inert markup from here on
     env = environment(theme_dir)
     common = programme_context(prog, theme_dir)
     words = common["L"]
@@ -131,7 +133,7 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
 
 def catalogue(programmes: list[Programme], theme_dir: Path) -> str:
     """The home page's catalogue of programmes (Markdown)."""
-    rows = [{**programme_context(p, theme_dir),
+    rows = [{**programme_context(site_view(p), theme_dir),
              "sessions": [(s.number, session_path(p, s.number)) for s in p.sessions]}
             for p in sorted(programmes, key=lambda p: p.title.lower())]
     return environment(theme_dir).get_template("pages/catalogue.md.j2").render(rows=rows, L=labels(theme_dir),
@@ -147,12 +149,12 @@ def navigation(programmes: list[Programme], guides: list[tuple[str, str]]) -> li
     section = []
     for prog in sorted(programmes, key=lambda p: p.title.lower()):
         base = programme_dir(prog)
-        section.append({prog.title: [
+        section.append({str(inert(prog.title)): [
             f"{base}/index.md",
             {"Goals": f"{base}/goals.md"},
             {"Training": f"{base}/training.md"},
             {"Confidentiality & agreement": f"{base}/confidentiality.md"},
-            {"Sessions": [{f"{s.number}. {s.title}": session_path(prog, s.number)} for s in prog.sessions]},
+            {"Sessions": [{f"{s.number}. {inert(s.title)}": session_path(prog, s.number)} for s in prog.sessions]},
             {"Check-ins": f"{base}/checkins.md"},
             {"Evaluation": f"{base}/evaluation.md"},
             {"Changelog": f"{base}/changelog.md"},
@@ -164,10 +166,10 @@ def navigation(programmes: list[Programme], guides: list[tuple[str, str]]) -> li
     for path, title in sorted(guides, key=lambda g: (g[0].count("/"), g[0])):
         folder = path.split("/")[0] if "/" in path else ""
         label = {"training": "Training guides", "goals": "Goal formats"}.get(folder, folder.replace("-", " ").capitalize())
-        groups.setdefault(label, []).append({title: path})
+        groups.setdefault(inert(label), []).append({str(inert(title)): path})
     for label, entries in groups.items():
         if label:
-            nav.append({label: entries})
+            nav.append({str(label): entries})
         else:
             nav.extend(entries)
     return nav

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from . import participation
 from .model import Programme, Session, training_exercises
+from .sanitize import clean_html
 
 CADENCE_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4, "once": 1}
 
@@ -33,10 +34,15 @@ _MD = _safe_markdown()
 
 
 def markdown_html(text: str | None, *, inline: bool = False) -> Markup:
-    """Programme Markdown -> HTML, with raw HTML escaped. ``inline`` drops the outer <p>."""
+    """Programme Markdown -> allow-listed HTML (raw HTML escaped, then sanitized). ``inline`` drops the outer <p>.
+
+    Text that is already markup (the site's sanitized view of a programme) is returned as it is.
+    """
+    if isinstance(text, Markup):
+        return text
     if not text:
         return Markup("")
-    html = _MD.reset().convert(str(text))
+    html = clean_html(_MD.reset().convert(str(text))).strip()
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
