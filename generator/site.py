@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .guides import guide_files
 from .model import Programme
 from .pages import catalogue, navigation, programme_pages
 from .problems import Problem, has_errors
@@ -33,10 +34,11 @@ def env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() not in ("0", "false", "no", "off")
 
 
-def guide_pages(guides_dir: Path) -> list[tuple[str, str]]:
-    """(path, title) of every hand-written page except the home page; title = first heading."""
+def guide_pages(guides_dir: Path, root: Path | None = None) -> list[tuple[str, str]]:
+    """(path, title) of every publishable hand-written page except the home page; title = first heading."""
     found = []
-    for path in sorted(guides_dir.rglob("*.md")):
+    pages, _ = guide_files(guides_dir, root)
+    for path in pages:
         rel = path.relative_to(guides_dir).as_posix()
         if rel == "index.md" or rel.startswith("programs/"):
             continue
@@ -59,6 +61,6 @@ def load_site(project: Project, *, drafts: bool, pdfs: bool = True) -> tuple[Sit
     content = SiteContent(programmes=programmes)
     for prog in programmes:
         content.pages.update(programme_pages(prog, project.theme_dir, pdfs=pdfs))
-    content.nav = navigation(programmes, guide_pages(project.guides_dir))
+    content.nav = navigation(programmes, guide_pages(project.guides_dir, project.root))
     content.catalogue = catalogue(programmes, project.theme_dir)
     return content, problems

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .guides import check_guides  # noqa: F401  (part of this module's API: validate checks guides too)
 from .load import Document, load_file, load_text
 from .model import SPECIAL_PARTIES, Programme, goal_fields
 from .problems import Problem, display_path
@@ -367,49 +368,6 @@ class _Checker:
                 self.add(("changelog", i, "date"), "changelog entries must be newest first",
                          "move the newest entry to the top")
                 break
-
-
-# ---------------------------------------------------------------- hand-written guides
-
-_FETCHING_TAG = re.compile(r"<\s*(img|script|iframe|frame|link|object|embed|video|audio|source|track|style|base|meta|"
-                           r"svg|image|use|picture|portal)\b", re.IGNORECASE)
-_REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?((?:[a-z][a-z0-9+.-]*:|/|\\)[^)\s>]*)", re.IGNORECASE)
-_REMOTE_URL_IN_CSS = re.compile(r"url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
-
-
-def check_guides(guides_dir: Path, root: Path | None = None) -> list[Problem]:
-    """Hand-written pages may link anywhere, but must not make a reader's browser fetch anything.
-
-    Refused: HTML elements that load resources (img, script, iframe, style, …), Markdown images
-    with a scheme or an absolute path, and CSS ``url()`` pointing elsewhere. Relative images kept
-    inside guides/ are fine: they ship with the site.
-    """
-    problems: list[Problem] = []
-    if not guides_dir.is_dir():
-        return problems
-    for path in sorted(guides_dir.rglob("*.md")):
-        shown = display_path(path, root)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            problems.append(Problem(shown, 1, 1, "the page is not readable UTF-8 text", "save it as UTF-8"))
-            continue
-        in_code = False
-        for number, line in enumerate(text.splitlines(), 1):
-            if line.lstrip().startswith(("```", "~~~")):
-                in_code = not in_code
-            if in_code or line.startswith("    "):
-                continue
-            line = re.sub(r"`[^`]*`", "", line)  # inline code is shown, not run
-            for pattern, message in (
-                (_FETCHING_TAG, "HTML that loads a resource (<{0}>) is not allowed in a guide"),
-                (_REMOTE_IMAGE, "images must be files inside guides/, not '{0}'"),
-                (_REMOTE_URL_IN_CSS, "CSS that loads a resource from elsewhere is not allowed in a guide"),
-            ):
-                if m := pattern.search(line):
-                    problems.append(Problem(shown, number, m.start() + 1, message.format(m.group(1) if m.groups() else ""),
-                                            "the handbook is self-contained: keep images beside the page and use Markdown"))
-    return problems
 
 
 # ---------------------------------------------------------------- public API
