@@ -32,6 +32,16 @@ EXAMPLES = {
 }
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not '{text}'") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 256, not {value}")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors exit 2 without a traceback
         self.print_usage(sys.stderr)
@@ -77,19 +87,29 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import BuildFailed, BuildOptions, build
+    from .build import BuildFailed, BuildOptions, Interrupted, OutputRefused, build
 
     project = Project.find()
     options = BuildOptions(out=Path(args.out), drafts=args.drafts, pdfs=not args.no_pdfs, jobs=args.jobs,
                            paper=args.paper, verbose=args.verbose)
     print(f"Building the handbook into {args.out}/ …", file=sys.stderr)
     try:
-        problems = build(project, options)
+        problems = build(project, options, notify=lambda message: print(message, file=sys.stderr))
         if problems is None:
             print(f"Nothing changed since the last build: {args.out}/ is up to date", file=sys.stderr)
             return 0
+    except OutputRefused as exc:
+        print(f"handbook: refusing to build there: {exc}; nothing was touched", file=sys.stderr)
+        return 2
+    except Interrupted as exc:
+        print(f"handbook: stopped ({exc}); the previous output in {args.out}/ is unchanged", file=sys.stderr)
+        return 130
     except BuildFailed as exc:
         print(f"handbook: {exc}; the previous output in {args.out}/ is unchanged", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"handbook: cannot write the output: {exc.strerror or exc} ({exc.filename or args.out}); "
+              f"the previous output in {args.out}/ is unchanged", file=sys.stderr)
         return 1
     if problems:
         print(format_problems(problems))
@@ -272,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = verb("build", "Build the handbook site and every PDF workbook into one folder (atomically).")
     p.add_argument("--out", default="site", help="output folder (default: site)")
     p.add_argument("--drafts", action="store_true", help="include programmes with status: draft")
-    p.add_argument("--jobs", type=int, default=None, help="PDF worker processes (default: number of cores)")
+    p.add_argument("--jobs", type=_positive, default=None, help="PDF worker processes (default: number of cores)")
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size of the PDFs (default: a4)")
     p.add_argument("--no-pdfs", action="store_true", help="build the site only (faster previews)")
     p.add_argument("-v", "--verbose", action="store_true", help="show the site engine's log")
