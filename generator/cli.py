@@ -191,6 +191,9 @@ def _calendar(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"handbook: error: --start '{args.start}' is not a date written YYYY-MM-DD", file=sys.stderr)
         return 2
+    if not 1900 <= start.year <= 2999:
+        print(f"handbook: error: --start {args.start} is not a plausible date (years 1900 to 2999)", file=sys.stderr)
+        return 2
     time = None
     if args.time:
         try:

@@ -3,8 +3,8 @@
 The validator explains refusals to designers; this module makes whatever it misses inert:
 
 - ``clean_html``: an allow-list sanitizer (nh3) for every HTML fragment made from programme
-  text — tags, attributes and URL schemes allowed by name (relative, ``#``, ``https:``,
-  ``mailto:`` links only; no images, no styles, no event handlers).
+  text — tags, attributes and URL schemes allowed by name (``#``, ``https:`` and ``mailto:``
+  links only; no images, no styles, no event handlers).
 - ``inert``: programme text made safe for a Markdown page that the site engine renders again —
   HTML-escaped, and every character Markdown or its extensions (attribute lists, tabs,
   admonitions, task lists) would act on written as a character reference, all on one line.
@@ -38,9 +38,11 @@ def _safe_href(value: str) -> str | None:
     if compact.startswith(("//", "\\", "/\\")) or "\\" in compact:
         return None
     scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", compact)
-    if scheme and scheme.group(1).lower() not in URL_SCHEMES:
-        return None
-    return value
+    if scheme:
+        return value if scheme.group(1).lower() in URL_SCHEMES else None
+    # no relative paths: in a PDF they would become file: links, on the site they would point at
+    # pages the programme does not own (guides are linked through the training 'guide' key)
+    return value if compact.startswith("#") else None
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:

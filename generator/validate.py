@@ -178,7 +178,8 @@ def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
     if kind in ("too_short", "too_long"):
         limit = err.get("ctx", {}).get("min_length" if kind == "too_short" else "max_length")
         word = "at least" if kind == "too_short" else "at most"
-        return Problem(file, line, col, f"'{name}' needs {word} {limit} item(s)", "add the missing entries")
+        hint = "add the missing entries" if kind == "too_short" else "remove entries, or split the programme into two"
+        return Problem(file, line, col, f"'{name}' needs {word} {limit} item(s)", hint)
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         return Problem(file, line, col, f"'{name}' is out of range: {err['msg'].lower()} (got {_describe(value)})")
     if kind == "string_too_short":
@@ -313,7 +314,7 @@ class _Checker:
             raw_for = self.doc.data["training"][i].get("for")
             for j, role in enumerate(module.for_):
                 self.role_ref(("training", i, "for", j) if isinstance(raw_for, list) else ("training", i, "for"), role)
-            if module.when.startswith("week-") and int(module.when[5:]) > n:
+            if module.when.startswith("week-") and (len(module.when) > 9 or int(module.when[5:]) > n):
                 self.add(("training", i, "when"), f"'{module.when}' is after the last session (week {n})",
                          f"use week-1 … week-{n}, 'before-kickoff' or 'any'")
             if module.guide is not None:

@@ -21,7 +21,7 @@ from . import __version__
 from . import participation
 from .model import Programme, Role, goal_fields
 from .pages import downloads
-from .pdf import WORKER_PRELOAD, write_pdf, write_task  # noqa: F401  (write_pdf is part of this module's API)
+from .pdf import WORKER_PRELOAD, verified, write_pdf, write_task  # noqa: F401  (write_pdf is part of this module's API)
 from .project import Project
 from .render import Labels, agenda_rows, environment, page_words, programme_context, session_week, training_rows
 
@@ -241,7 +241,7 @@ def start_pdfs(project: Project, programmes: list[Programme], *, jobs: int | Non
             pdf = BuiltPdf(folder, job.filename)
             planned.append(pdf)
             target = folder / job.filename
-            if target.is_file():
+            if verified(target):
                 cached.append(pdf)
             else:
                 todo.append((job, str(theme_dir), str(target), paper))
