@@ -78,7 +78,7 @@ class _PageScan(HTMLParser):
         for name, value in attrs:
             value = value or ""
             if name.startswith("on"):
-                self.found.append((f"the '{name}' attribute runs script; remove it", name))
+                self.found.append((f"the '{name}' attribute runs script; remove it", name + "="))
             elif name == "style" and _CSS_FETCH.search(value):
                 self.found.append(("a style that loads a resource is not allowed in a guide", value[:30]))
             elif name in ("href", "xlink:href") and _BAD_SCHEME.search(value):
@@ -95,7 +95,8 @@ class _PageScan(HTMLParser):
 
 def _line_of(source: str, snippet: str) -> int:
     if snippet:
-        for number, line in enumerate(source.splitlines(), 1):
+        lines = list(enumerate(source.splitlines(), 1))
+        for number, line in [item for item in lines if not item[1].startswith("#")] + lines:
             if snippet.lower() in line.lower():
                 return number
     return 1

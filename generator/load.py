@@ -105,7 +105,7 @@ class _Walker:
         if id(node) in self.stack:
             raise _Refused(node, "an alias refers to itself (recursive anchor)", "remove the *alias")
         if reused:
-            self.aliases += 1
+            self.aliases += 0 if self.in_alias else 1  # one *alias, however much it repeats
             if self.aliases > MAX_ALIASES:
                 raise _Refused(node, "too many aliases (*name) in one file", "write the text out")
             self.in_alias += 1

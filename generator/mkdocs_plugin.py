@@ -49,6 +49,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if not os.environ.get("MIKE_DOCS_VERSION") and "version" in config.extra:
             del config.extra["version"]  # the edition selector (and its versions.json) only in mike's editions
         self.pending = None
+        self.contents: dict[str, str] = {}
         if self.pdfs:  # start rendering now, in worker processes, while MkDocs does its work
             from .workbook import start_pdfs
 
@@ -68,8 +69,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
 
+    def on_page_content(self, html: str, page, config, files) -> str:
+        self.contents[page.file.src_uri] = html  # scripts in a page's own content are never trusted by its policy
+        return html
+
     def on_post_page(self, output: str, page, config) -> str:
-        return with_policy(output)
+        return with_policy(output, self.contents.pop(page.file.src_uri, ""))
 
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
         return with_policy(output_content) if template_name.endswith(".html") else output_content

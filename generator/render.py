@@ -33,6 +33,11 @@ def _safe_markdown() -> md.Markdown:
 _MD = _safe_markdown()
 
 
+def unsanitized_markdown(text: str) -> str:
+    """What the Markdown itself says (raw HTML escaped, not yet sanitized): for the validator's explanations."""
+    return _MD.reset().convert(str(text))
+
+
 def markdown_html(text: str | None, *, inline: bool = False) -> Markup:
     """Programme Markdown -> allow-listed HTML (raw HTML escaped, then sanitized). ``inline`` drops the outer <p>.
 

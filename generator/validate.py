@@ -11,6 +11,7 @@ import re
 import types
 import typing
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -191,13 +192,36 @@ def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
 
 # a tag as browsers read it (no space after '<', closed by '>'), comments and declarations, or the
 # opening of an element that fetches or runs something even when its '>' is on a later line
-_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<!--|<!\[CDATA\[|<![A-Za-z]|<\?"
+_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:[\s/][^<>]*)?/?>|<!--|<!\[CDATA\[|<![A-Za-z]|<\?"
                    r"|<(?:script|img|iframe|frame|style|object|embed|svg|link|meta|base|form|input|a|video|audio)\b",
                    re.IGNORECASE)
 _INLINE_LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]*)")
-_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_REF_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _BARE_URL = re.compile(r"\b(?:https?|ftp|file|sftp|smb)://\S*|\bwww\.[a-z0-9-]+\.[a-z]{2,}\S*", re.IGNORECASE)
 _REF_IMAGE = re.compile(r"!\[[^\]]*\]\s*\[")
+# Markdown attribute lists: '{: …}', '{#id}', '{.class}' or '{ name=value }' after any element
+_ATTR_LIST = re.compile(r"\{\s*[:#.][^{}]*\}|\{[^{}]*=[^{}]*\}")
+
+
+class _Targets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[bool, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "img":
+            self.found.append((True, values.get("src") or ""))
+        elif tag == "a" and values.get("href") is not None:
+            self.found.append((False, values["href"] or ""))
+
+
+def _rendered_targets(text: str) -> list[tuple[bool, str]]:
+    from .render import unsanitized_markdown
+
+    scan = _Targets()
+    scan.feed(unsanitized_markdown(text))
+    return scan.found
 
 
 def _text_problems(text: str) -> list[tuple[str, str]]:
@@ -205,8 +229,13 @@ def _text_problems(text: str) -> list[tuple[str, str]]:
     if m := _HTML.search(text):
         found.append((f"raw HTML is not allowed in programme text (found '{m.group(0).strip()}…')",
                       "write plain Markdown; use **bold** or *italics* for emphasis"))
+    if m := _ATTR_LIST.search(text):
+        found.append((f"attribute lists are not allowed in programme text (found '{m.group(0)[:40]}')",
+                      "remove the part in curly brackets; the handbook styles programme text itself"))
     targets = [(bang == "!", target) for bang, target in _INLINE_LINK.findall(text)]
     targets += [(False, t) for t in _REF_DEF.findall(text)]
+    if "[" in text:  # what the Markdown really links to (nested or escaped brackets defeat patterns)
+        targets += [t for t in _rendered_targets(text) if t not in targets]
     for is_image, target in targets:
         if is_image:
             found.append((f"images are not allowed in programme text ('{target}')",
