@@ -220,14 +220,13 @@ def _stop_on_signals():
 
 
 def _stop_engine(process: subprocess.Popen) -> None:
-    """Stop the engine and everything it started (PDF workers): they share its process group."""
-    for sig, grace in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+    """Stop the engine; on SIGTERM it stops its PDF workers before it exits (see the adapter)."""
+    for stop, grace in ((process.terminate, 10), (process.kill, 5)):
         try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
+            stop()
             process.wait(grace)
+            return
+        except ProcessLookupError:
             return
         except subprocess.TimeoutExpired:
             continue
@@ -272,7 +271,7 @@ def _build_locked(project: Project, options: BuildOptions, out: Path, inputs: st
         try:
             process = subprocess.Popen(site_command(project, staging, options), cwd=project.root, env=env,
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
-                                       pass_fds=(progress_fd,), start_new_session=True)
+                                       pass_fds=(progress_fd,))
         finally:
             os.close(progress_fd)
         assert process.stdout is not None

@@ -85,8 +85,7 @@ class _PageScan(HTMLParser):
                 self.found.append((f"links may not use '{value.split(':')[0].strip()}:' URLs", value[:30]))
             elif name in _RESOURCE_ATTRS and value and (_ELSEWHERE.search(value) or _BAD_SCHEME.search(value)
                                                         or value.startswith("/")):
-                self.found.append((f"'{value[:60]}' would be fetched from elsewhere; keep images beside the page",
-                                   value[:30]))
+                self.found.append((f"'{value[:60]}' would be fetched from another host or folder", value[:30]))
             elif name in _RESOURCE_ATTRS and value and ".." in value.split("/"):
                 self.found.append((f"'{value[:60]}' points outside the guides folder", value[:30]))
 

@@ -54,6 +54,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             from .workbook import start_pdfs
 
             self.pending = start_pdfs(self.project, content.programmes)
+            self.pending.stop_on_terminate()
         return config
 
     def on_files(self, files: Files, config) -> Files:

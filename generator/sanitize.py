@@ -83,8 +83,13 @@ class _Reserializer(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
+        self.links: list[bool] = []  # for each open <a>: was it kept
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":  # a link whose address was refused is plain text, not a dead link
+            self.links.append(any(name == "href" for name, _ in attrs))
+            if not self.links[-1]:
+                return
         parts = "".join(f' {name}="{html.escape(value or "", quote=True)}"' for name, value in attrs)
         self.out.append(f"<{tag}{parts}>")
 
@@ -92,6 +97,8 @@ class _Reserializer(HTMLParser):
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and not (self.links.pop() if self.links else True):
+            return
         self.out.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:

@@ -113,6 +113,10 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _suggest(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -344,7 +348,7 @@ class _Checker:
             for j, role in enumerate(module.for_):
                 self.role_ref(("training", i, "for", j) if isinstance(raw_for, list) else ("training", i, "for"), role)
             if module.when.startswith("week-") and (len(module.when) > 9 or int(module.when[5:]) > n):
-                self.add(("training", i, "when"), f"'{module.when}' is after the last session (week {n})",
+                self.add(("training", i, "when"), f"'{_short(module.when)}' is after the last session (week {n})",
                          f"use week-1 … week-{n}, 'before-kickoff' or 'any'")
             if module.guide is not None:
                 self.guide(("training", i, "guide"), module.guide)

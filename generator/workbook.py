@@ -217,6 +217,19 @@ class PendingPdfs:
             raise self._error
         return self.planned
 
+    def stop_on_terminate(self) -> None:
+        """On SIGTERM, stop the workers (no half-written PDF keeps being written), then exit."""
+        import signal
+
+        def stop(signum, frame):
+            self.cancel()
+            raise SystemExit(128 + signum)
+
+        try:
+            signal.signal(signal.SIGTERM, stop)
+        except ValueError:  # not the main thread
+            pass
+
     def cancel(self) -> None:
         self._cancelled = True
         if self._pool is not None:

@@ -366,3 +366,49 @@ def test_two_concurrent_builds_leave_a_complete_site(tmp_path):
     assert not list(root.glob(".handbook-staging-*"))
     again = run_handbook(root, "build", "--no-pdfs")
     assert "up to date" in again.stderr
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_sigterm_stops_the_engine_and_workers_and_keeps_the_old_output(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = copy_handbook(tmp_path / "repo", {})
+    shutil.copy(Path(__file__).parent / "fixtures" / "tiny-peers.yaml", root / "programs")
+    shutil.copy(Path(__file__).resolve().parent.parent / "programs" / "digital-leaders.yaml", root / "programs")
+    assert run_handbook(root, "build", "--no-pdfs").returncode == 0
+    before = _snapshot(root / "site")
+    env = {**os.environ, "HANDBOOK_CACHE": str(root / ".cache")}
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--jobs", "2"], cwd=root, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list((root / ".cache").rglob("*.part")):
+        time.sleep(0.05)  # wait until PDF workers are writing
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and "stopped (SIGTERM)" in err and "Traceback" not in err
+    assert _snapshot(root / "site") == before
+    assert not list(root.glob(".handbook-staging-*"))
+    time.sleep(1)
+    assert not list((root / ".cache").rglob("*.part"))
+    leftover = subprocess.run(["pgrep", "-f", str(root)], capture_output=True, text=True).stdout.split()
+    assert leftover == [], leftover
+
+
+def test_a_tampered_cached_pdf_is_rendered_again(tmp_path):
+    root = copy_handbook(tmp_path / "repo", {})
+    shutil.copy(Path(__file__).parent / "fixtures" / "tiny-peers.yaml", root / "programs")
+    assert run_handbook(root, "build").returncode == 0
+    cached = sorted((root / ".cache" / "pdf").rglob("*facilitator-guide.pdf"))
+    assert cached
+    good = cached[0].read_bytes()
+    cached[0].write_bytes(good + b"\n% tampered: Evil Peers\n")
+    (root / "guides" / "index.md").write_text((root / "guides" / "index.md").read_text() + "\nOne more line.\n")
+    assert run_handbook(root, "build").returncode == 0
+    published = next((root / "site").rglob("*facilitator-guide.pdf")).read_bytes()
+    assert b"Evil Peers" not in published and b"Evil Peers" not in cached[0].read_bytes()
