@@ -18,11 +18,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem, problems_from_json
 from .project import Project
+from .settings import Settings
 
 STAGING_PREFIX = ".handbook-staging-"
 LOCK_PREFIX = ".handbook-lock-"
@@ -32,11 +33,10 @@ LOCK_WAIT_SECONDS = 600
 
 @dataclass
 class BuildOptions:
+    """How to run the engine for one build; what to build is in ``settings``."""
+
     out: Path
-    drafts: bool = False
-    pdfs: bool = True
-    jobs: int | None = None
-    paper: str = "a4"
+    settings: Settings = field(default_factory=Settings)
     strict: bool = True
     verbose: bool = False
 
@@ -87,18 +87,12 @@ def check_output(project: Project, out: Path) -> Path:
     return out
 
 
-def engine_env(options: BuildOptions) -> dict[str, str]:
-    env = dict(os.environ)
+def engine_env(settings: Settings) -> dict[str, str]:
+    """The engine process's environment: ours, with the settings written for the engine's adapter to read."""
+    env = settings.to_environment()
     # tools that call ``mkdocs`` by name (mike) must find the one installed beside us
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env.update({
-        "NO_MKDOCS_2_WARNING": "1",
-        "HANDBOOK_DRAFTS": "1" if options.drafts else "0",
-        "HANDBOOK_PDFS": "1" if options.pdfs else "0",
-        "HANDBOOK_PAPER": options.paper,
-    })
-    if options.jobs:
-        env["HANDBOOK_JOBS"] = str(options.jobs)
+    env["NO_MKDOCS_2_WARNING"] = "1"
     return env
 
 
@@ -144,9 +138,7 @@ def input_digest(project: Project, options: BuildOptions) -> str:
         if path.is_file():
             digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path.name).encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
-    settings = {k: getattr(options, k) for k in ("drafts", "pdfs", "paper", "strict")}
-    settings["env"] = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "HANDBOOK_SITE_URL")}
-    digest.update(json.dumps(settings, sort_keys=True).encode())
+    digest.update(json.dumps({**options.settings.digest_items(), "strict": options.strict}, sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -264,10 +256,8 @@ def _build_locked(project: Project, options: BuildOptions, out: Path, inputs: st
     report = staging.with_name(staging.name + ".problems.json")
     process = None
     try:
-        env = engine_env(options)
-        env["HANDBOOK_PROBLEMS_FILE"] = str(report)
         progress_fd = os.dup(sys.stderr.fileno())  # the PDF progress bar draws straight on our terminal
-        env["HANDBOOK_PROGRESS_FD"] = str(progress_fd)
+        env = engine_env(options.settings.with_(problems_file=report, progress_fd=progress_fd))
         try:
             process = subprocess.Popen(site_command(project, staging, options), cwd=project.root, env=env,
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,

@@ -14,6 +14,7 @@ from pathlib import Path
 from . import __version__
 from .problems import format_problems, has_errors
 from .project import Project
+from .settings import Settings, SettingsError
 
 EXAMPLES = {
     "new": "examples:\n  handbook new digital-leaders --model reverse-technical\n  handbook new spring-circle --model circle",
@@ -89,9 +90,14 @@ def _schema(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .build import BuildFailed, BuildOptions, Interrupted, OutputRefused, build
 
-    project = Project.find()
-    options = BuildOptions(out=Path(args.out), drafts=args.drafts, pdfs=not args.no_pdfs, jobs=args.jobs,
-                           paper=args.paper, verbose=args.verbose)
+    try:
+        settings = Settings.from_environment().with_(drafts=args.drafts, pdfs=not args.no_pdfs, paper=args.paper,
+                                                     jobs=args.jobs or 0, output=Path(args.out))
+    except SettingsError as exc:
+        print(f"handbook: error: {exc}", file=sys.stderr)
+        return 2
+    project = Project.find(cache=settings.cache)
+    options = BuildOptions(out=Path(args.out), settings=settings, verbose=args.verbose)
     print(f"Building the handbook into {args.out}/ …", file=sys.stderr)
     try:
         problems = build(project, options, notify=lambda message: print(message, file=sys.stderr))
@@ -124,10 +130,15 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import subprocess
 
-    from .build import BuildOptions, engine_env
+    from .build import engine_env
 
-    project = Project.find()
-    env = engine_env(BuildOptions(out=project.root / "site", drafts=args.drafts, pdfs=False))
+    try:
+        settings = Settings.from_environment().with_(drafts=args.drafts, pdfs=False)
+    except SettingsError as exc:
+        print(f"handbook: error: {exc}", file=sys.stderr)
+        return 2
+    project = Project.find(cache=settings.cache)
+    env = engine_env(settings)
     command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.root / "mkdocs.yml"), "-a", args.addr]
     try:
         return subprocess.call(command, cwd=project.root, env=env)
@@ -180,7 +191,6 @@ def _load_one(project: Project, programme_id: str):
 
 def _calendar(args: argparse.Namespace) -> int:
     import datetime as dt
-    import os
     import zoneinfo
 
     from .calendar import build_calendar
@@ -210,7 +220,11 @@ def _calendar(args: argparse.Namespace) -> int:
     prog, code = _load_one(project, args.id)
     if prog is None:
         return code
-    site_url = args.site_url or os.environ.get("HANDBOOK_SITE_URL") or "http://127.0.0.1:8000/"
+    try:
+        site_url = args.site_url or Settings.from_environment().site_url or "http://127.0.0.1:8000/"
+    except SettingsError as exc:
+        print(f"handbook: error: {exc}", file=sys.stderr)
+        return 2
     data = build_calendar(prog, start, time=time, tz=args.tz, site_url=site_url)
     if args.out and args.out != "-":
         Path(args.out).write_bytes(data)

@@ -6,7 +6,6 @@ turned into HTML by ``markdown_html`` only (raw HTML is never passed through).
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -194,11 +193,10 @@ def fmt(template: str, **values) -> str:
 @lru_cache(maxsize=8)
 def environment(theme_dir: Path) -> jinja2.Environment:
     # compiled templates are kept on disk: every PDF worker is a fresh process and would
-    # otherwise compile the same templates again
-    cache = Path(os.environ.get("HANDBOOK_CACHE") or theme_dir.parent / ".cache" / "handbook") / "jinja"
+    # otherwise compile the same templates again (Jinja's per-user folder in the temporary directory;
+    # entries are keyed by each template's source, so every project can share it)
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
+        bytecode_cache = jinja2.FileSystemBytecodeCache()
     except OSError:
         bytecode_cache = None
     env = jinja2.Environment(

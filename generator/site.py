@@ -5,7 +5,6 @@ Used by the MkDocs adapter (``mkdocs_plugin``); knows nothing about MkDocs itsel
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,13 +24,6 @@ class SiteContent:
     pages: dict[str, str] = field(default_factory=dict)
     nav: list[dict[str, Any]] = field(default_factory=list)
     catalogue: str = ""
-
-
-def env_flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() not in ("0", "false", "no", "off")
 
 
 def guide_pages(guides_dir: Path, root: Path | None = None) -> list[tuple[str, str]]:
