@@ -24,7 +24,7 @@ EXAMPLES = {
     "diff": "examples:\n  handbook diff HEAD~1 HEAD\n  handbook diff origin/main HEAD --format markdown\n"
             "  handbook diff old-programs/ programs/",
     "build": "examples:\n  handbook build\n  handbook build --out public --drafts --paper letter --jobs 2",
-    "serve": "example:\n  handbook serve --drafts",
+    "serve": "examples:\n  handbook serve --drafts\n  handbook serve programs/digital-leaders.yaml --addr 127.0.0.1:8001",
     "validate": "examples:\n  handbook validate\n  handbook validate programs/digital-leaders.yaml --format github",
     "schema": "example:\n  handbook schema > schema/program.schema.json",
     "lint": "examples:\n  handbook lint\n  handbook lint programs/digital-leaders.yaml\n"
@@ -128,21 +128,42 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import signal
     import subprocess
 
     from .build import engine_env
 
+    ids = []
+    for given in args.programmes:  # a file (programs/x.yaml) or an id (x)
+        pid = Path(given).stem if given.endswith((".yaml", ".yml")) else given
+        ids.append(pid)
     try:
-        settings = Settings.from_environment().with_(drafts=args.drafts, pdfs=False)
+        settings = Settings.from_environment().with_(drafts=args.drafts, pdfs=False, preview=True,
+                                                     only=",".join(ids) or None)
     except SettingsError as exc:
         print(f"handbook: error: {exc}", file=sys.stderr)
         return 2
     project = Project.find(cache=settings.cache)
-    env = engine_env(settings)
+    missing = [pid for pid in ids if not (project.programs_dir / f"{pid}.yaml").is_file()]
+    if missing:
+        print(f"handbook: error: no programme file programs/{missing[0]}.yaml", file=sys.stderr)
+        return 2
     command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.root / "mkdocs.yml"), "-a", args.addr]
+    engine = subprocess.Popen(command, cwd=project.root, env=engine_env(settings))
+
+    def stop(signum, frame):  # stopping `handbook serve` (Ctrl-C, or its PID) stops the engine too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
     try:
-        return subprocess.call(command, cwd=project.root, env=env)
+        return engine.wait()
     except KeyboardInterrupt:
+        engine.terminate()
+        try:
+            engine.wait(10)
+        except subprocess.TimeoutExpired:
+            engine.kill()
         return 0
 
 
@@ -316,6 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_build)
 
     p = verb("serve", "Preview the site with live reload when a programme, guide or theme file changes.")
+    p.add_argument("programmes", nargs="*", metavar="PROGRAMME",
+                   help="preview only these programmes (files or ids): much faster with a large library")
     p.add_argument("--drafts", action="store_true", help="include programmes with status: draft")
     p.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
     p.set_defaults(func=_serve)

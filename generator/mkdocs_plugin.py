@@ -14,15 +14,14 @@ from .settings import Settings, SettingsError
 
 class HandbookPlugin(BasePlugin):
     config_scheme = (("drafts", c.Type(bool, default=False)), ("pdfs", c.Type(bool, default=True)))
+    serving = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
+        self.serving = command == "serve"  # a live preview: problems shown as a page, no PDFs
 
     def on_config(self, config):
-        serving = getattr(self, "command", "build") == "serve"
         try:
-            settings = Settings.from_environment(drafts=self.config["drafts"], pdfs=self.config["pdfs"] and not serving,
-                                                 preview=serving)
+            settings = Settings.from_environment(drafts=self.config["drafts"], pdfs=self.config["pdfs"], preview=self.serving)
             self.session = BuildSession(Project(Path(config.config_file_path).parent.resolve(), settings.cache), settings)
             self.session.prepare()  # before MkDocs cleans the site folder
         except (SettingsError, InputProblems) as exc:

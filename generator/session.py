@@ -20,11 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from .csp import with_policy
+from .offline import SITE_ZIP, write_search_script, write_site_zip
 from .pages import CATALOGUE_MARKER
 from .problems import Problem, format_problems, problems_to_json
 from .project import Project
 from .settings import Settings
-from .site import SiteContent, load_site
+from .site import SiteContent, load_site, problem_content
+
+# the generated pages and navigation of the last good preview (one engine process): while the
+# programmes have problems, the problem page stands in for each of those pages
+_LAST: dict[str, Any] = {"pages": [], "nav": None}
 
 
 class InputProblems(Exception):
@@ -57,14 +62,19 @@ class BuildSession:
 
     def prepare(self) -> None:
         """Validate every programme and guide (raises InputProblems), render the pages, start the PDFs."""
-        content, problems = load_site(self.project, drafts=self.settings.drafts, pdfs=self.settings.pdfs)
+        content, problems = load_site(self.project, drafts=self.settings.drafts, pdfs=self.settings.renders_pdfs,
+                                      only=self.settings.programme_ids)
+        if content is None and self.settings.preview:  # show the problems in the browser, at every page
+            self.content = problem_content(self.project, problems, set(_LAST["pages"]), _LAST["nav"])
+            return
         if content is None:
             report = self.settings.problems_file
             if report is not None:  # `handbook build` prints them itself
                 report.write_text(problems_to_json(problems), encoding="utf-8")
             raise InputProblems(problems, reported=report is not None)
         self.content = content
-        if self.settings.pdfs:  # rendered in worker processes while the engine writes the pages
+        _LAST.update(pages=list(content.pages), nav=content.nav)
+        if self.settings.renders_pdfs:  # rendered in worker processes while the engine writes the pages
             from .workbook import start_pdfs
 
             self.pending = start_pdfs(self.project, content.programmes, settings=self.settings)
@@ -83,6 +93,7 @@ class BuildSession:
     def generated_files(self) -> list[GeneratedFile]:
         assert self.content is not None
         files = [GeneratedFile(path, content=markdown) for path, markdown in self.content.pages.items()]
+        files.append(GeneratedFile(SITE_ZIP, content=b""))  # written by finish()
         if self.pending is not None:
             for pdf in self.pending.planned:  # placeholders keep the engine's link checks honest
                 if pdf in self.pending.cached:
@@ -95,6 +106,8 @@ class BuildSession:
 
     def page_markdown(self, markdown: str) -> str:
         assert self.content is not None
+        if self.content.problems is not None:
+            return self.content.problems
         return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
 
     def page_content(self, path: str, html: str) -> str:
@@ -110,15 +123,17 @@ class BuildSession:
     # ------------------------------------------------------------ after the engine
 
     def finish(self, site_dir: Path) -> None:
-        """Wait for the PDFs still being rendered and put them into the site."""
-        if self.pending is None:
-            return
-        for pdf in self.pending.wait():
-            if pdf in self.pending.cached:
-                continue  # the engine copied it already
-            target = site_dir / pdf.site_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(pdf.folder / pdf.site_path, target)
+        """Put the PDFs still being rendered into the site; search from disk; the whole handbook as a zip."""
+        if self.pending is not None:
+            for pdf in self.pending.wait():
+                if pdf in self.pending.cached:
+                    continue  # the engine copied it already
+                target = site_dir / pdf.site_path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(pdf.folder / pdf.site_path, target)
+        write_search_script(site_dir)  # search from disk (file://); needs the engine's search index
+        if not self.settings.preview:
+            write_site_zip(site_dir, self.settings.source_date_epoch)
 
     def cancel(self) -> None:
         if self.pending is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Mapping
@@ -17,6 +18,7 @@ from typing import Mapping
 PAPERS = ("a4", "letter")
 MAX_JOBS = 256
 PREFIX = "HANDBOOK_"
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class SettingsError(ValueError):
@@ -35,6 +37,9 @@ class Settings:
     problems_file: Path | None = None  # where the engine hands problems back to `handbook build`
     source_date_epoch: int | None = None  # reproducible dates on every document
     site_url: str | None = None
+    only: str | None = None  # comma-separated programme ids: preview just these
+    preview: bool = False  # live preview: problems become a page in the browser instead of stopping
+    mike_version: str | None = None  # set by mike while it builds an edition (MIKE_DOCS_VERSION)
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS:
@@ -44,10 +49,20 @@ class Settings:
         if self.source_date_epoch is not None and not 0 <= self.source_date_epoch < 32503680000:
             raise SettingsError(f"SOURCE_DATE_EPOCH must be seconds since 1970 before the year 3000, "
                                 f"not '{self.source_date_epoch}'")
+        if self.only is not None and not all(_SLUG.match(pid) for pid in self.only.split(",")):
+            raise SettingsError(f"HANDBOOK_ONLY must be programme ids separated by commas, not '{self.only}'")
         if self.site_url is not None and not self.site_url.startswith(("http://", "https://")):
             raise SettingsError(f"HANDBOOK_SITE_URL must start with https:// (or http://), not '{self.site_url}'")
 
     # ------------------------------------------------------------ derived values
+
+    @property
+    def programme_ids(self) -> tuple[str, ...]:
+        return tuple(self.only.split(",")) if self.only else ()
+
+    @property
+    def renders_pdfs(self) -> bool:
+        return self.pdfs and not self.preview  # a live preview shows pages only
 
     @property
     def workers(self) -> int:
@@ -75,6 +90,7 @@ class Settings:
     def to_environment(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         env = {k: v for k, v in (os.environ if base is None else base).items() if not k.startswith(PREFIX)}
         env.pop("SOURCE_DATE_EPOCH", None)
+        env.pop("MIKE_DOCS_VERSION", None)
         for name, value in self._items().items():
             if value is not None:
                 env[_variable(name)] = value
@@ -108,7 +124,7 @@ class Settings:
 
 
 def _variable(name: str) -> str:
-    return "SOURCE_DATE_EPOCH" if name == "source_date_epoch" else PREFIX + name.upper()
+    return {"source_date_epoch": "SOURCE_DATE_EPOCH", "mike_version": "MIKE_DOCS_VERSION"}.get(name, PREFIX + name.upper())
 
 
 def _parse(name: str, raw: str, kind: object) -> object:

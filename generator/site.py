@@ -24,6 +24,7 @@ class SiteContent:
     pages: dict[str, str] = field(default_factory=dict)
     nav: list[dict[str, Any]] = field(default_factory=list)
     catalogue: str = ""
+    problems: str | None = None  # a live preview's problem page: shown instead of every page
 
 
 def guide_pages(guides_dir: Path, root: Path | None = None) -> list[tuple[str, str]]:
@@ -39,13 +40,34 @@ def guide_pages(guides_dir: Path, root: Path | None = None) -> list[tuple[str, s
     return found
 
 
+def problem_content(project: Project, problems: list[Problem], pages: set[str],
+                    nav: list[dict[str, Any]] | None = None) -> SiteContent:
+    """What a live preview shows while the programmes have problems: the list, wherever the reader is."""
+    from .render import environment, labels
+    from .sanitize import inert
+
+    words = labels(project.theme_dir)
+    text = environment(project.theme_dir).get_template("pages/problems.md.j2").render(
+        L=words, problems=[{"where": inert(f"{p.file}:{p.line}:{p.column or 1}" if p.line else p.file), "message": inert(p.message),
+                            "hint": inert(p.hint), "severity": p.severity} for p in sorted(problems)])
+    content = SiteContent(programmes=[], catalogue=text, problems=text)
+    for path in pages:
+        content.pages[path] = text
+    # the last good navigation (or the guides'), so every page the reader may be on still exists
+    content.nav = nav or navigation([], guide_pages(project.guides_dir, project.root))
+    return content
+
+
 def select(programmes: list[Programme], drafts: bool) -> list[Programme]:
     return [p for p in programmes if drafts or p.status == "published"]
 
 
-def load_site(project: Project, *, drafts: bool, pdfs: bool = True) -> tuple[SiteContent | None, list[Problem]]:
-    """Validate every programme; on any problem return None so nothing half-built is written."""
-    loaded, problems = load_programmes([project.programs_dir], guides_dir=project.guides_dir, root=project.root)
+def load_site(project: Project, *, drafts: bool, pdfs: bool = True,
+              only: tuple[str, ...] = ()) -> tuple[SiteContent | None, list[Problem]]:
+    """Validate every programme (or ``only`` those, for a quick preview); on any problem return None
+    so nothing half-built is written."""
+    paths = [project.programs_dir / f"{pid}.yaml" for pid in only] or [project.programs_dir]
+    loaded, problems = load_programmes(paths, guides_dir=project.guides_dir, root=project.root)
     problems += check_guides(project.guides_dir, project.root)
     if has_errors(problems):
         return None, problems
