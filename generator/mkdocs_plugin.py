@@ -7,9 +7,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
-from .project import Project
-from .session import BuildSession, InputProblems
-from .settings import Settings, SettingsError
+from .session import NOT_STARTED, BuildSession
 
 
 class HandbookPlugin(BasePlugin):
@@ -20,11 +18,10 @@ class HandbookPlugin(BasePlugin):
         self.serving = command == "serve"  # a live preview: problems shown as a page, no PDFs
 
     def on_config(self, config):
-        try:
-            settings = Settings.from_environment(drafts=self.config["drafts"], pdfs=self.config["pdfs"], preview=self.serving)
-            self.session = BuildSession(Project(Path(config.config_file_path).parent.resolve(), settings.cache), settings)
-            self.session.prepare()  # before MkDocs cleans the site folder
-        except (SettingsError, InputProblems) as exc:
+        try:  # settings from the environment over the plugin's options; validation before MkDocs cleans anything
+            self.session = BuildSession.start(Path(config.config_file_path).parent, drafts=self.config["drafts"],
+                                              pdfs=self.config["pdfs"], preview=self.serving)
+        except NOT_STARTED as exc:
             raise PluginError(str(exc)) from None
         config.nav = self.session.nav
         if not self.session.settings.mike_version:

@@ -24,7 +24,7 @@ from .offline import SITE_ZIP, write_search_script, write_site_zip
 from .pages import CATALOGUE_MARKER
 from .problems import Problem, format_problems, problems_to_json
 from .project import Project
-from .settings import Settings
+from .settings import Settings, SettingsError
 from .site import SiteContent, load_site, problem_content
 
 # the generated pages and navigation of the last good preview (one engine process): while the
@@ -41,6 +41,9 @@ class InputProblems(Exception):
                          "programme files have problems:\n" + format_problems(problems))
 
 
+NOT_STARTED = (SettingsError, InputProblems)  # what BuildSession.start raises for the adapter to report
+
+
 @dataclass(frozen=True)
 class GeneratedFile:
     """A file of the site that no source file holds: a page's Markdown, or a PDF."""
@@ -51,6 +54,14 @@ class GeneratedFile:
 
 
 class BuildSession:
+    @classmethod
+    def start(cls, root: Path, **defaults) -> "BuildSession":
+        """A prepared session for the project at ``root``: settings from the environment over ``defaults``."""
+        settings = Settings.from_environment(**defaults)
+        session = cls(Project(root.resolve(), settings.cache), settings)
+        session.prepare()
+        return session
+
     def __init__(self, project: Project, settings: Settings) -> None:
         self.project = project
         self.settings = settings
