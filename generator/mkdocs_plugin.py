@@ -12,7 +12,7 @@ from .session import NOT_STARTED, BuildSession
 
 class HandbookPlugin(BasePlugin):
     config_scheme = (("drafts", c.Type(bool, default=False)), ("pdfs", c.Type(bool, default=True)))
-    serving = False
+    session = None  # until on_config has started one
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"  # a live preview: problems shown as a page, no PDFs
@@ -20,7 +20,7 @@ class HandbookPlugin(BasePlugin):
     def on_config(self, config):
         try:  # settings from the environment over the plugin's options; validation before MkDocs cleans anything
             self.session = BuildSession.start(Path(config.config_file_path).parent, drafts=self.config["drafts"],
-                                              pdfs=self.config["pdfs"], preview=self.serving)
+                                              pdfs=self.config["pdfs"], preview=getattr(self, "serving", False))
         except NOT_STARTED as exc:
             raise PluginError(str(exc)) from None
         config.nav = self.session.nav
@@ -50,7 +50,8 @@ class HandbookPlugin(BasePlugin):
         self.session.finish(Path(config.site_dir))
 
     def on_build_error(self, error) -> None:
-        self.session.cancel()
+        if self.session is not None:
+            self.session.cancel()
 
     def on_serve(self, server, config, builder):
         for folder in self.session.watched:
