@@ -14,6 +14,7 @@ from pathlib import Path
 from . import __version__
 from .problems import format_problems, has_errors
 from .project import Project
+from .settings import Settings, SettingsError
 
 EXAMPLES = {
     "new": "examples:\n  handbook new digital-leaders --model reverse-technical\n  handbook new spring-circle --model circle",
@@ -23,7 +24,7 @@ EXAMPLES = {
     "diff": "examples:\n  handbook diff HEAD~1 HEAD\n  handbook diff origin/main HEAD --format markdown\n"
             "  handbook diff old-programs/ programs/",
     "build": "examples:\n  handbook build\n  handbook build --out public --drafts --paper letter --jobs 2",
-    "serve": "example:\n  handbook serve --drafts",
+    "serve": "examples:\n  handbook serve --drafts\n  handbook serve programs/digital-leaders.yaml --addr 127.0.0.1:8001",
     "validate": "examples:\n  handbook validate\n  handbook validate programs/digital-leaders.yaml --format github",
     "schema": "example:\n  handbook schema > schema/program.schema.json",
     "lint": "examples:\n  handbook lint\n  handbook lint programs/digital-leaders.yaml\n"
@@ -31,6 +32,16 @@ EXAMPLES = {
             "  handbook lint --format github\n\nrules:\n{rules}",
     "labels": "examples:\n  handbook labels check fr\n  handbook labels check fr-CA",
 }
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not '{text}'") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 256, not {value}")
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,19 +89,34 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import BuildFailed, BuildOptions, build
+    from .build import BuildFailed, BuildOptions, Interrupted, OutputRefused, build
 
-    project = Project.find()
-    options = BuildOptions(out=Path(args.out), drafts=args.drafts, pdfs=not args.no_pdfs, jobs=args.jobs,
-                           paper=args.paper, verbose=args.verbose)
+    try:
+        settings = Settings.from_environment().with_(drafts=args.drafts, pdfs=not args.no_pdfs, paper=args.paper,
+                                                     jobs=args.jobs or 0, output=Path(args.out))
+    except SettingsError as exc:
+        print(f"handbook: error: {exc}", file=sys.stderr)
+        return 2
+    project = Project.find(cache=settings.cache)
+    options = BuildOptions(out=Path(args.out), settings=settings, verbose=args.verbose)
     print(f"Building the handbook into {args.out}/ …", file=sys.stderr)
     try:
-        problems = build(project, options)
+        problems = build(project, options, notify=lambda message: print(message, file=sys.stderr))
         if problems is None:
             print(f"Nothing changed since the last build: {args.out}/ is up to date", file=sys.stderr)
             return 0
+    except OutputRefused as exc:
+        print(f"handbook: refusing to build there: {exc}; nothing was touched", file=sys.stderr)
+        return 2
+    except Interrupted as exc:
+        print(f"handbook: stopped ({exc}); the previous output in {args.out}/ is unchanged", file=sys.stderr)
+        return 130
     except BuildFailed as exc:
         print(f"handbook: {exc}; the previous output in {args.out}/ is unchanged", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"handbook: cannot write the output: {exc.strerror or exc} ({exc.filename or args.out}); "
+              f"the previous output in {args.out}/ is unchanged", file=sys.stderr)
         return 1
     if problems:
         print(format_problems(problems))
@@ -103,16 +129,42 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import signal
     import subprocess
 
-    from .build import BuildOptions, engine_env
+    from .build import engine_env
 
-    project = Project.find()
-    env = engine_env(BuildOptions(out=project.root / "site", drafts=args.drafts, pdfs=False))
-    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.root / "mkdocs.yml"), "-a", args.addr]
+    ids = []
+    for given in args.programmes:  # a file (programs/x.yaml) or an id (x)
+        pid = Path(given).stem if given.endswith((".yaml", ".yml")) else given
+        ids.append(pid)
     try:
-        return subprocess.call(command, cwd=project.root, env=env)
+        settings = Settings.from_environment().with_(drafts=args.drafts, pdfs=False, preview=True,
+                                                     only=",".join(ids) or None)
+    except SettingsError as exc:
+        print(f"handbook: error: {exc}", file=sys.stderr)
+        return 2
+    project = Project.find(cache=settings.cache)
+    missing = [pid for pid in ids if not (project.programs_dir / f"{pid}.yaml").is_file()]
+    if missing:
+        print(f"handbook: error: no programme file programs/{missing[0]}.yaml", file=sys.stderr)
+        return 2
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.root / "mkdocs.yml"), "-a", args.addr]
+    engine = subprocess.Popen(command, cwd=project.root, env=engine_env(settings))
+
+    def stop(signum, frame):  # stopping `handbook serve` (Ctrl-C, or its PID) stops the engine too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
+    try:
+        return engine.wait()
     except KeyboardInterrupt:
+        engine.terminate()
+        try:
+            engine.wait(10)
+        except subprocess.TimeoutExpired:
+            engine.kill()
         return 0
 
 
@@ -161,7 +213,6 @@ def _load_one(project: Project, programme_id: str):
 
 def _calendar(args: argparse.Namespace) -> int:
     import datetime as dt
-    import os
     import zoneinfo
 
     from .calendar import build_calendar
@@ -171,6 +222,9 @@ def _calendar(args: argparse.Namespace) -> int:
         start = dt.date.fromisoformat(args.start)
     except ValueError:
         print(f"handbook: error: --start '{args.start}' is not a date written YYYY-MM-DD", file=sys.stderr)
+        return 2
+    if not 1900 <= start.year <= 2999:
+        print(f"handbook: error: --start {args.start} is not a plausible date (years 1900 to 2999)", file=sys.stderr)
         return 2
     time = None
     if args.time:
@@ -188,7 +242,11 @@ def _calendar(args: argparse.Namespace) -> int:
     prog, code = _load_one(project, args.id)
     if prog is None:
         return code
-    site_url = args.site_url or os.environ.get("HANDBOOK_SITE_URL") or "http://127.0.0.1:8000/"
+    try:
+        site_url = args.site_url or Settings.from_environment().site_url or "http://127.0.0.1:8000/"
+    except SettingsError as exc:
+        print(f"handbook: error: {exc}", file=sys.stderr)
+        return 2
     data = build_calendar(prog, start, time=time, tz=args.tz, site_url=site_url, theme_dir=project.theme_dir)
     if args.out and args.out != "-":
         Path(args.out).write_bytes(data)
@@ -309,13 +367,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = verb("build", "Build the handbook site and every PDF workbook into one folder (atomically).")
     p.add_argument("--out", default="site", help="output folder (default: site)")
     p.add_argument("--drafts", action="store_true", help="include programmes with status: draft")
-    p.add_argument("--jobs", type=int, default=None, help="PDF worker processes (default: number of cores)")
+    p.add_argument("--jobs", type=_positive, default=None, help="PDF worker processes (default: number of cores)")
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size of the PDFs (default: a4)")
     p.add_argument("--no-pdfs", action="store_true", help="build the site only (faster previews)")
     p.add_argument("-v", "--verbose", action="store_true", help="show the site engine's log")
     p.set_defaults(func=_build)
 
     p = verb("serve", "Preview the site with live reload when a programme, guide or theme file changes.")
+    p.add_argument("programmes", nargs="*", metavar="PROGRAMME",
+                   help="preview only these programmes (files or ids): much faster with a large library")
     p.add_argument("--drafts", action="store_true", help="include programmes with status: draft")
     p.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
     p.set_defaults(func=_serve)

@@ -293,3 +293,12 @@ def check(theme_dir: Path, language: str) -> CheckReport:
     unused += sorted(f"{k} (not in {FALLBACK}.yaml)" for k in own if k not in english and k in used)
     undefined = sorted(k for k in used if k not in english)
     return CheckReport(language, own_paths, missing, unused, undefined)
+
+
+def closest_language(tag: str, available: set[str], default: str) -> str:
+    """The available translation closest to a language tag (fr-CA -> fr, pt-BR -> pt-BR), else ``default``."""
+    parts = tag.split("-")
+    for name in dict.fromkeys([tag, "-".join([parts[0].lower(), *parts[1:]]), parts[0].lower()]):
+        if name in available:
+            return name
+    return default

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import re
+
 import yaml
 
 from .problems import Problem
@@ -19,6 +21,11 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 50_000  # a large programme has a few thousand
 MAX_ALIAS_NODES = 1_000  # nodes that aliases may add by repetition
 MAX_ALIASES = 100
+MAX_TEXT_CHARS = 1_000_000  # all text after alias expansion: no more than a file could hold written out
+MAX_STRING_CHARS = 20_000  # one value (a long purpose statement is a few thousand)
+# control characters and invisible direction overrides have no place in programme text (and can
+# make a reviewer read something other than what is printed)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -82,6 +89,7 @@ class _Walker:
         self.alias_nodes = 0
         self.aliases = 0
         self.in_alias = 0
+        self.chars = 0
 
     def walk(self, node: yaml.Node, path: Path_) -> Any:
         self.nodes += 1
@@ -93,11 +101,11 @@ class _Walker:
                 "anchors and aliases (&name / *name) expand this file beyond the allowed size",
                 "write the text out instead of repeating it with aliases",
             )
-        reused = id(node) in self.seen and not isinstance(node, yaml.ScalarNode)
+        reused = id(node) in self.seen
         if id(node) in self.stack:
             raise _Refused(node, "an alias refers to itself (recursive anchor)", "remove the *alias")
         if reused:
-            self.aliases += 1
+            self.aliases += 0 if self.in_alias else 1  # one *alias, however much it repeats
             if self.aliases > MAX_ALIASES:
                 raise _Refused(node, "too many aliases (*name) in one file", "write the text out")
             self.in_alias += 1
@@ -121,9 +129,12 @@ class _Walker:
                     "remove the tag (the word starting with !) and write a plain value",
                 )
             try:
-                return self.constructor.construct_object(node, deep=True)
-            except (yaml.YAMLError, ValueError) as exc:
+                value = self.constructor.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError, OverflowError) as exc:
                 raise _Refused(node, f"this value cannot be read: {exc}", "quote it") from None
+            if isinstance(value, str):
+                self._check_text(node, value)
+            return value
         if isinstance(node, yaml.SequenceNode):
             if tag != _STD + "seq":
                 raise _Refused(node, f"the tag '{tag.replace(_STD, '!!')}' is not allowed in a programme file",
@@ -133,6 +144,18 @@ class _Walker:
             raise _Refused(node, f"the tag '{tag.replace(_STD, '!!')}' is not allowed in a programme file",
                            "remove the tag (the word starting with !)")
         return self._mapping(node, path)
+
+    def _check_text(self, node: yaml.ScalarNode, value: str) -> None:
+        self.chars += len(value)
+        if self.chars > MAX_TEXT_CHARS:
+            raise _Refused(node, f"the file's text adds up to more than {MAX_TEXT_CHARS:,} characters "
+                           "(aliases repeat text)", "write shorter text, or split the programme")
+        if len(value) > MAX_STRING_CHARS:
+            raise _Refused(node, f"this text is {len(value):,} characters long (at most {MAX_STRING_CHARS:,})",
+                           "shorten it, or split it into several items")
+        if m := _CONTROL.search(value):
+            raise _Refused(node, f"this text holds an invisible control character (U+{ord(m.group(0)):04X})",
+                           "delete it and retype the text around it; paste as plain text")
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
         out: dict[str, Any] = {}

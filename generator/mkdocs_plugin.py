@@ -1,115 +1,58 @@
-"""Thin MkDocs adapter: translates MkDocs events into calls to the engine-neutral core.
+"""Thin MkDocs adapter: each MkDocs event becomes one call on the engine-neutral ``BuildSession``."""
 
-Enabled in mkdocs.yml as ``plugins: [handbook]`` so ``mkdocs build``, ``mkdocs serve`` and
-``mike`` work on the repository as it is. All real work lives in ``site`` and ``workbook``.
-"""
-
-from __future__ import annotations
-
-import os
-import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File
 
-from .offline import SITE_ZIP, write_search_script, write_site_zip
-from .pages import CATALOGUE_MARKER
-from .problems import format_problems, problems_to_json
-from .project import Project
-from .site import SiteContent, env_flag, load_site
+from .session import NOT_STARTED, BuildSession
 
 
-class HandbookConfig(Config):
-    drafts = c.Type(bool, default=False)
-    pdfs = c.Type(bool, default=True)
+class HandbookPlugin(BasePlugin):
+    config_scheme = (("drafts", c.Type(bool, default=False)), ("pdfs", c.Type(bool, default=True)))
+    session = None  # until on_config has started one
 
-
-class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
+        self.serving = command == "serve"  # a live preview: problems shown as a page, no PDFs
 
     def on_config(self, config):
-        self.project = Project(Path(config.config_file_path).resolve().parent)
-        drafts = env_flag("HANDBOOK_DRAFTS", self.config.drafts)
-        self.pdfs = env_flag("HANDBOOK_PDFS", self.config.pdfs and getattr(self, "command", "build") != "serve")
-        content, problems = load_site(self.project, drafts=drafts, pdfs=self.pdfs,
-                                      site_language=config.theme["language"] or "en")
-        if content is None:  # refuse before MkDocs cleans the site folder
-            report = os.environ.get("HANDBOOK_PROBLEMS_FILE")  # set by `handbook build`, which prints them
-            if report:
-                Path(report).write_text(problems_to_json(problems), encoding="utf-8")
-                raise PluginError("programme files have problems (listed below)")
-            raise PluginError("programme files have problems:\n" + format_problems(problems))
-        self.content: SiteContent = content
-        config.nav = content.nav
-        if not os.environ.get("MIKE_DOCS_VERSION") and "version" in config.extra:
-            del config.extra["version"]  # the edition selector (and its versions.json) only in mike's editions
-        self.pending = None
-        if self.pdfs:  # start rendering now, in worker processes, while MkDocs does its work
-            from .workbook import start_pdfs
-
-            self.pending = start_pdfs(self.project, content.programmes)
+        try:  # settings from the environment over the plugin's options; validation before MkDocs cleans anything
+            self.session = BuildSession.start(Path(config.config_file_path).parent, config.theme["language"] or "en",
+                                              drafts=self.config["drafts"], pdfs=self.config["pdfs"],
+                                              preview=getattr(self, "serving", False))
+        except NOT_STARTED as exc:
+            raise PluginError(str(exc)) from None
+        config.nav = self.session.nav
+        config.watch.extend(str(folder) for folder in self.session.watched)  # live preview
+        self.session.interface_languages = {Path(name).stem for name in config.theme.get_env().list_templates()
+                                            if name.startswith("partials/languages/")}  # Material's translations
+        if not self.session.settings.mike_version:
+            config.extra.pop("version", None)  # the edition selector (and its versions.json) only in mike's editions
         return config
 
-    def on_files(self, files: Files, config) -> Files:
-        for path, markdown in self.content.pages.items():
-            files.append(File.generated(config, path, content=markdown))
-        files.append(File.generated(config, SITE_ZIP, content=b""))  # written in on_post_build
-        if self.pending is not None:
-            for pdf in self.pending.planned:  # placeholders keep link checks honest; filled in on_post_build
-                files.append(File.generated(config, pdf.site_path, abs_src_path=str(pdf.folder / pdf.site_path))
-                             if pdf in self.pending.cached else File.generated(config, pdf.site_path, content=b""))
+    def on_files(self, files, config):
+        for f in self.session.generated_files():
+            files.append(File.generated(config, f.path, content=f.content, abs_src_path=f.source))
         return files
 
-    def on_page_markdown(self, markdown: str, page, config, files) -> str:
-        language = page.meta.get("language")
-        if language:  # read by theme/overrides/partials/language.html
-            page.meta["material_language"] = self._material_language(str(language), config)
-        return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
+    def on_page_markdown(self, markdown, page, config, files):
+        return self.session.page_markdown(markdown, page.meta)  # may set meta material_language (language.html)
+
+    def on_page_content(self, html, page, config, files):
+        return self.session.page_content(page.file.src_uri, html)
+
+    def on_post_page(self, output, page, config):
+        return self.session.finish_page(page.file.src_uri, output)
+
+    def on_post_template(self, output_content, template_name, config):
+        return self.session.finish_page(template_name, output_content)
 
     @event_priority(-100)  # after the search plugin has written its index
-    def _material_language(self, language: str, config) -> str:
-        """Material's translation closest to a language tag (fr-CA -> fr, pt-BR -> pt-BR), else the site's."""
-        cache = self.__dict__.setdefault("_languages", {})
-        if language not in cache:
-            from jinja2 import TemplateNotFound
-
-            env = config.theme.get_env()
-            parts = language.split("-")
-            candidates = [language, "-".join([parts[0].lower(), *parts[1:]]), parts[0].lower()]
-            cache[language] = config.theme["language"]
-            for name in dict.fromkeys(candidates):
-                try:
-                    env.get_template(f"partials/languages/{name}.html")
-                except TemplateNotFound:
-                    continue
-                cache[language] = name
-                break
-        return cache[language]
-
     def on_post_build(self, config) -> None:
-        if self.pending is not None:
-            for pdf in self.pending.wait():
-                if pdf in self.pending.cached:
-                    continue  # MkDocs copied it already
-                target = Path(config.site_dir) / pdf.site_path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(pdf.folder / pdf.site_path, target)
-        site_dir = Path(config.site_dir)
-        write_search_script(site_dir)  # search from disk (file://)
-        if getattr(self, "command", "build") != "serve":
-            write_site_zip(site_dir)
+        self.session.finish(Path(config.site_dir))
 
     def on_build_error(self, error) -> None:
-        if getattr(self, "pending", None) is not None:
-            self.pending.cancel()
-
-    def on_serve(self, server, config, builder):
-        for folder in (self.project.programs_dir, self.project.root / "theme"):
-            if folder.is_dir():
-                server.watch(str(folder))
-        return server
+        if self.session is not None:
+            self.session.cancel()

@@ -43,7 +43,10 @@ Text = Annotated[str, BeforeValidator(_as_text)]
 Markdown = Annotated[str, BeforeValidator(_as_text)]
 Slug = Annotated[str, Field(pattern=SLUG)]
 SemVer = Annotated[str, BeforeValidator(_as_text), Field(pattern=SEMVER)]
-MarkdownList = Annotated[list[Markdown], BeforeValidator(_as_list)]
+MAX_ITEMS = 200  # any one list of steps, questions, clauses …
+MAX_SESSIONS = 104  # two years of weekly meetings
+MAX_ROLES = 12
+MarkdownList = Annotated[list[Markdown], BeforeValidator(_as_list), Field(max_length=MAX_ITEMS)]
 RoleRef = Annotated[str, Field(min_length=1)]
 RoleRefs = Annotated[list[RoleRef], BeforeValidator(_as_list)]
 Minutes = Annotated[int, Field(gt=0, le=24 * 60)]
@@ -161,7 +164,7 @@ class Session(Node):
     purpose: Markdown | None = None
     minutes: Minutes | None = None
     prep: dict[RoleRef, MarkdownList] = {}
-    agenda: list[AgendaItem] = []
+    agenda: Annotated[list[AgendaItem], Field(max_length=MAX_ITEMS)] = []
     exercises: dict[RoleRef, Annotated[list[ExerciseItem], BeforeValidator(_as_list)]] = {}
     prompts: MarkdownList = []
     reflection: MarkdownList = []
@@ -207,17 +210,17 @@ class Programme(Node):
     model: Literal[MODELS]  # type: ignore[valid-type]
     summary: Markdown
     purpose: Purpose
-    roles: Annotated[list[Role], Field(min_length=2)]
+    roles: Annotated[list[Role], Field(min_length=2, max_length=MAX_ROLES)]
     schedule: Schedule
     goal_format: GoalFormat
-    training: list[Training] = []
+    training: Annotated[list[Training], Field(max_length=MAX_ITEMS)] = []
     confidentiality: Confidentiality
     agreement: Agreement | None = None
-    sessions: Annotated[list[Session], Field(min_length=1)]
-    checkins: list[Checkin] = []
+    sessions: Annotated[list[Session], Field(min_length=1, max_length=MAX_SESSIONS)]
+    checkins: Annotated[list[Checkin], Field(max_length=MAX_ITEMS)] = []
     evaluation: Evaluation | None = None
     recognition: Recognition | None = None
-    changelog: list[Change] = []
+    changelog: Annotated[list[Change], Field(max_length=MAX_ITEMS)] = []
 
     # -- conveniences for templates (plain data, no logic in templates) --
     def role(self, role_id: str) -> Role | None:

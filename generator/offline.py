@@ -13,7 +13,6 @@ Links and the search worker are made to work from disk in the browser by
 
 from __future__ import annotations
 
-import os
 import time
 import zipfile
 from pathlib import Path
@@ -33,19 +32,17 @@ def write_search_script(site_dir: Path) -> Path | None:
     return target
 
 
-def _zip_date() -> tuple[int, int, int, int, int, int]:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        stamp = time.gmtime(max(int(epoch), 315532800))  # zip dates start in 1980
-        return stamp[:6]
+def _zip_date(epoch: int | None) -> tuple[int, int, int, int, int, int]:
+    if epoch is not None:
+        return time.gmtime(max(epoch, 315532800))[:6]  # zip dates start in 1980
     return (1980, 1, 1, 0, 0, 0)
 
 
-def write_site_zip(site_dir: Path, name: str = SITE_ZIP, folder: str = "handbook") -> Path:
+def write_site_zip(site_dir: Path, epoch: int | None = None, name: str = SITE_ZIP, folder: str = "handbook") -> Path:
     """Every file of the site under ``folder/`` in ``site_dir/name`` (the zip itself left out)."""
     target = site_dir / name
     partial = target.with_name(target.name + ".part")
-    date = _zip_date()
+    date = _zip_date(epoch)
     files = sorted(p for p in site_dir.rglob("*") if p.is_file() and p not in (target, partial))
     with zipfile.ZipFile(partial, "w") as archive:
         for path in files:

@@ -17,6 +17,7 @@ from .offline import SITE_ZIP
 from .participation import checkin_views
 from .render import (CADENCE_WEEKS, agenda_rows, builtin_goal_example, environment, goal_fields, party_title,
                      programme_context, programme_weeks, role_tasks, session_week, training_rows)
+from .sanitize import inert, site_view
 
 CATALOGUE_MARKER = "<!-- handbook:catalogue -->"
 
@@ -100,6 +101,7 @@ def _timeline(prog: Programme) -> dict[str, Any]:
 
 def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> dict[str, str]:
     """Every page of one programme, as Markdown keyed by its path inside the docs folder."""
+    prog = site_view(prog)  # every programme string the templates print is inert markup from here on
     env = environment(theme_dir)
     common = programme_context(prog, theme_dir)
     words = common["L"]
@@ -139,7 +141,7 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
 
 def catalogue(programmes: list[Programme], theme_dir: Path, site_language: str = "en") -> str:
     """The home page's catalogue of programmes (Markdown, in the site's language like the rest of the home page)."""
-    rows = [{**programme_context(p, theme_dir, language=site_language),
+    rows = [{**programme_context(site_view(p), theme_dir, language=site_language),
              "sessions": [(s.number, session_path(p, s.number)) for s in p.sessions]}
             for p in sorted(programmes, key=lambda p: p.title.lower())]
     return environment(theme_dir).get_template("pages/catalogue.md.j2").render(rows=rows, L=labels(theme_dir, site_language),
@@ -159,13 +161,13 @@ def navigation(programmes: list[Programme], guides: list[tuple[str, str]], theme
     for prog in sorted(programmes, key=lambda p: p.title.lower()):
         base = programme_dir(prog)
         words = labels(theme_dir, prog.language)
-        section.append({prog.title: [
+        section.append({str(inert(prog.title)): [
             f"{base}/index.md",
             {words.text("goals"): f"{base}/goals.md"},
             {words.text("training"): f"{base}/training.md"},
             {words.text("confidentiality_agreement"): f"{base}/confidentiality.md"},
-            {words.text("sessions"): [{words.text("nav_session", n=s.number, title=s.title): session_path(prog, s.number)}
-                                      for s in prog.sessions]},
+            {words.text("sessions"): [{words.text("nav_session", n=s.number, title=inert(s.title)):
+                                       session_path(prog, s.number)} for s in prog.sessions]},
             {words.text("checkins"): f"{base}/checkins.md"},
             {words.text("evaluation"): f"{base}/evaluation.md"},
             {words.text("changelog"): f"{base}/changelog.md"},
@@ -178,10 +180,10 @@ def navigation(programmes: list[Programme], guides: list[tuple[str, str]], theme
     for path, title in sorted(guides, key=lambda g: (g[0].count("/"), g[0])):
         folder = path.split("/")[0] if "/" in path else ""
         label = folders.get(folder, folder.replace("-", " ").capitalize())
-        groups.setdefault(label, []).append({title: path})
+        groups.setdefault(inert(label), []).append({str(inert(title)): path})
     for label, entries in groups.items():
         if label:
-            nav.append({label: entries})
+            nav.append({str(label): entries})
         else:
             nav.extend(entries)
     return nav

@@ -30,7 +30,26 @@ def write_pdf(html: str, target: Path, theme_dir: Path, extra_roots: list[Path] 
         presentational_hints=False, attachments=[], uncompressed_pdf=False,
     )
     os.replace(partial, target)
+    _digest_path(target).write_text(_sha256(target), encoding="ascii")
     return fetcher.refused
+
+
+def _digest_path(target: Path) -> Path:
+    return target.with_name(target.name + ".sha256")
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def verified(target: Path) -> bool:
+    """A cached PDF is reused only if its bytes are the ones its render wrote (else it is rendered again)."""
+    try:
+        return target.is_file() and _digest_path(target).read_text(encoding="ascii").strip() == _sha256(target)
+    except OSError:
+        return False
 
 
 def write_task(task: tuple[str, str, str]) -> str:

@@ -44,8 +44,9 @@ class Problem:
 def display_path(path: Path, root: Path | None = None) -> str:
     """A path as a designer would type it: relative to the project when possible."""
     root = root or Path.cwd()
+    # the folder is resolved, not the file itself: a symbolic link is shown as the link, not its target
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,15 +11,16 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 @dataclass(frozen=True)
 class Project:
     root: Path
+    cache: Path | None = None  # from Settings; default <root>/.cache/handbook
 
     @classmethod
-    def find(cls, start: Path | None = None) -> "Project":
+    def find(cls, start: Path | None = None, cache: Path | None = None) -> "Project":
         """The nearest folder upwards that has mkdocs.yml or programs/ (else the start folder)."""
         start = (start or Path.cwd()).resolve()
         for folder in (start, *start.parents):
             if (folder / "mkdocs.yml").is_file() or (folder / "programs").is_dir():
-                return cls(folder)
-        return cls(start)
+                return cls(folder, cache)
+        return cls(start, cache)
 
     @property
     def programs_dir(self) -> Path:
@@ -39,4 +39,4 @@ class Project:
 
     @property
     def cache_dir(self) -> Path:
-        return Path(os.environ.get("HANDBOOK_CACHE", self.root / ".cache" / "handbook"))
+        return self.cache or self.root / ".cache" / "handbook"

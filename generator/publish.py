@@ -7,24 +7,25 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .build import BuildOptions, engine_env
+from .build import engine_env
 from .project import Project
+from .settings import Settings
 
 
 class PublishError(Exception):
     pass
 
 
-def _mike(project: Project, args: list[str], options: BuildOptions, capture: bool = False) -> subprocess.CompletedProcess:
+def _mike(project: Project, args: list[str], settings: Settings, capture: bool = False) -> subprocess.CompletedProcess:
     command = [sys.executable, "-c", "import sys; from mike.driver import main; sys.exit(main())", *args]
-    return subprocess.run(command, cwd=project.root, env=engine_env(options), text=True,
+    return subprocess.run(command, cwd=project.root, env=engine_env(settings), text=True,
                           stdout=subprocess.PIPE if capture else sys.stderr,
                           stderr=subprocess.PIPE if capture else None)
 
 
 def editions(project: Project, branch: str) -> list[dict]:
     run = _mike(project, ["list", "--json", "-b", branch, "-F", str(project.root / "mkdocs.yml")],
-                BuildOptions(out=Path("site")), capture=True)
+                Settings.from_environment(), capture=True)
     if run.returncode != 0:
         return []
     return json.loads(run.stdout or "[]")
@@ -36,7 +37,7 @@ def publish(project: Project, version: str, aliases: list[str], *, branch: str =
     if any(e["version"] == version for e in existing) and not force:
         raise PublishError(f"edition {version} is already published; editions are kept as they are "
                            f"(publish a new version, or pass --force to rebuild it)")
-    options = BuildOptions(out=Path("site"))
+    options = Settings.from_environment()
     args = ["deploy", "-F", str(project.root / "mkdocs.yml"), "-b", branch, "--update-aliases", version, *aliases]
     if title:
         args[1:1] = ["-t", title]

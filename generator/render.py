@@ -6,7 +6,6 @@ turned into HTML by ``markdown_html`` only (raw HTML is never passed through).
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from markupsafe import Markup, escape
 from . import participation
 from .labels import Labels, goal_key, labels, model_key
 from .model import BUILTIN_GOAL_FIELDS, GoalField, GoalFormat, Programme, Session, training_exercises
+from .sanitize import clean_html
 
 CADENCE_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4, "once": 1}
 
@@ -33,11 +33,21 @@ def _safe_markdown() -> md.Markdown:
 _MD = _safe_markdown()
 
 
+def unsanitized_markdown(text: str) -> str:
+    """What the Markdown itself says (raw HTML escaped, not yet sanitized): for the validator's explanations."""
+    return _MD.reset().convert(str(text))
+
+
 def markdown_html(text: str | None, *, inline: bool = False) -> Markup:
-    """Programme Markdown -> HTML, with raw HTML escaped. ``inline`` drops the outer <p>."""
+    """Programme Markdown -> allow-listed HTML (raw HTML escaped, then sanitized). ``inline`` drops the outer <p>.
+
+    Text that is already markup (the site's sanitized view of a programme) is returned as it is.
+    """
+    if isinstance(text, Markup):
+        return text
     if not text:
         return Markup("")
-    html = _MD.reset().convert(str(text))
+    html = clean_html(_MD.reset().convert(str(text))).strip()
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
@@ -167,11 +177,10 @@ def fmt(template: str, **values) -> str:
 @lru_cache(maxsize=8)
 def environment(theme_dir: Path) -> jinja2.Environment:
     # compiled templates are kept on disk: every PDF worker is a fresh process and would
-    # otherwise compile the same templates again
-    cache = Path(os.environ.get("HANDBOOK_CACHE") or theme_dir.parent / ".cache" / "handbook") / "jinja"
+    # otherwise compile the same templates again (Jinja's per-user folder in the temporary directory;
+    # entries are keyed by each template's source, so every project can share it)
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
+        bytecode_cache = jinja2.FileSystemBytecodeCache()
     except OSError:
         bytecode_cache = None
     env = jinja2.Environment(

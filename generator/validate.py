@@ -11,11 +11,13 @@ import re
 import types
 import typing
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .guides import check_guides  # noqa: F401  (part of this module's API: validate checks guides too)
 from .load import Document, load_file, load_text
 from .model import SPECIAL_PARTIES, Programme, goal_field_keys
 from .problems import Problem, display_path
@@ -111,6 +113,10 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _suggest(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -177,7 +183,8 @@ def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
     if kind in ("too_short", "too_long"):
         limit = err.get("ctx", {}).get("min_length" if kind == "too_short" else "max_length")
         word = "at least" if kind == "too_short" else "at most"
-        return Problem(file, line, col, f"'{name}' needs {word} {limit} item(s)", "add the missing entries")
+        hint = "add the missing entries" if kind == "too_short" else "remove entries, or split the programme into two"
+        return Problem(file, line, col, f"'{name}' needs {word} {limit} item(s)", hint)
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         return Problem(file, line, col, f"'{name}' is out of range: {err['msg'].lower()} (got {_describe(value)})")
     if kind == "string_too_short":
@@ -189,13 +196,36 @@ def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
 
 # a tag as browsers read it (no space after '<', closed by '>'), comments and declarations, or the
 # opening of an element that fetches or runs something even when its '>' is on a later line
-_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<!--|<!\[CDATA\[|<![A-Za-z]|<\?"
+_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:[\s/][^<>]*)?/?>|<!--|<!\[CDATA\[|<![A-Za-z]|<\?"
                    r"|<(?:script|img|iframe|frame|style|object|embed|svg|link|meta|base|form|input|a|video|audio)\b",
                    re.IGNORECASE)
 _INLINE_LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]*)")
-_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_REF_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _BARE_URL = re.compile(r"\b(?:https?|ftp|file|sftp|smb)://\S*|\bwww\.[a-z0-9-]+\.[a-z]{2,}\S*", re.IGNORECASE)
 _REF_IMAGE = re.compile(r"!\[[^\]]*\]\s*\[")
+# Markdown attribute lists: '{: …}', '{#id}', '{.class}' or '{ name=value }' after any element
+_ATTR_LIST = re.compile(r"\{\s*[:#.][^{}]*\}|\{[^{}]*=[^{}]*\}")
+
+
+class _Targets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[bool, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "img":
+            self.found.append((True, values.get("src") or ""))
+        elif tag == "a" and values.get("href") is not None:
+            self.found.append((False, values["href"] or ""))
+
+
+def _rendered_targets(text: str) -> list[tuple[bool, str]]:
+    from .render import unsanitized_markdown
+
+    scan = _Targets()
+    scan.feed(unsanitized_markdown(text))
+    return scan.found
 
 
 def _text_problems(text: str) -> list[tuple[str, str]]:
@@ -203,8 +233,13 @@ def _text_problems(text: str) -> list[tuple[str, str]]:
     if m := _HTML.search(text):
         found.append((f"raw HTML is not allowed in programme text (found '{m.group(0).strip()}…')",
                       "write plain Markdown; use **bold** or *italics* for emphasis"))
+    if m := _ATTR_LIST.search(text):
+        found.append((f"attribute lists are not allowed in programme text (found '{m.group(0)[:40]}')",
+                      "remove the part in curly brackets; the handbook styles programme text itself"))
     targets = [(bang == "!", target) for bang, target in _INLINE_LINK.findall(text)]
     targets += [(False, t) for t in _REF_DEF.findall(text)]
+    if "[" in text:  # what the Markdown really links to (nested or escaped brackets defeat patterns)
+        targets += [t for t in _rendered_targets(text) if t not in targets]
     for is_image, target in targets:
         if is_image:
             found.append((f"images are not allowed in programme text ('{target}')",
@@ -312,8 +347,8 @@ class _Checker:
             raw_for = self.doc.data["training"][i].get("for")
             for j, role in enumerate(module.for_):
                 self.role_ref(("training", i, "for", j) if isinstance(raw_for, list) else ("training", i, "for"), role)
-            if module.when.startswith("week-") and int(module.when[5:]) > n:
-                self.add(("training", i, "when"), f"'{module.when}' is after the last session (week {n})",
+            if module.when.startswith("week-") and (len(module.when) > 9 or int(module.when[5:]) > n):
+                self.add(("training", i, "when"), f"'{_short(module.when)}' is after the last session (week {n})",
                          f"use week-1 … week-{n}, 'before-kickoff' or 'any'")
             if module.guide is not None:
                 self.guide(("training", i, "guide"), module.guide)
@@ -367,49 +402,6 @@ class _Checker:
                 self.add(("changelog", i, "date"), "changelog entries must be newest first",
                          "move the newest entry to the top")
                 break
-
-
-# ---------------------------------------------------------------- hand-written guides
-
-_FETCHING_TAG = re.compile(r"<\s*(img|script|iframe|frame|link|object|embed|video|audio|source|track|style|base|meta|"
-                           r"svg|image|use|picture|portal)\b", re.IGNORECASE)
-_REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?((?:[a-z][a-z0-9+.-]*:|/|\\)[^)\s>]*)", re.IGNORECASE)
-_REMOTE_URL_IN_CSS = re.compile(r"url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
-
-
-def check_guides(guides_dir: Path, root: Path | None = None) -> list[Problem]:
-    """Hand-written pages may link anywhere, but must not make a reader's browser fetch anything.
-
-    Refused: HTML elements that load resources (img, script, iframe, style, …), Markdown images
-    with a scheme or an absolute path, and CSS ``url()`` pointing elsewhere. Relative images kept
-    inside guides/ are fine: they ship with the site.
-    """
-    problems: list[Problem] = []
-    if not guides_dir.is_dir():
-        return problems
-    for path in sorted(guides_dir.rglob("*.md")):
-        shown = display_path(path, root)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            problems.append(Problem(shown, 1, 1, "the page is not readable UTF-8 text", "save it as UTF-8"))
-            continue
-        in_code = False
-        for number, line in enumerate(text.splitlines(), 1):
-            if line.lstrip().startswith(("```", "~~~")):
-                in_code = not in_code
-            if in_code or line.startswith("    "):
-                continue
-            line = re.sub(r"`[^`]*`", "", line)  # inline code is shown, not run
-            for pattern, message in (
-                (_FETCHING_TAG, "HTML that loads a resource (<{0}>) is not allowed in a guide"),
-                (_REMOTE_IMAGE, "images must be files inside guides/, not '{0}'"),
-                (_REMOTE_URL_IN_CSS, "CSS that loads a resource from elsewhere is not allowed in a guide"),
-            ):
-                if m := pattern.search(line):
-                    problems.append(Problem(shown, number, m.start() + 1, message.format(m.group(1) if m.groups() else ""),
-                                            "the handbook is self-contained: keep images beside the page and use Markdown"))
-    return problems
 
 
 # ---------------------------------------------------------------- public API

@@ -8,10 +8,10 @@ worker processes (one task per process, so WeasyPrint's memory goes back to the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import multiprocessing
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +22,11 @@ from . import participation
 from .labels import Labels
 from .model import Programme, Role
 from .pages import downloads
-from .pdf import WORKER_PRELOAD, write_pdf, write_task  # noqa: F401  (write_pdf is part of this module's API)
+from .pdf import WORKER_PRELOAD, verified, write_pdf, write_task  # noqa: F401  (write_pdf is part of this module's API)
 from .project import Project
 from .render import (agenda_rows, builtin_goal_example, environment, goal_fields, page_words, programme_context,
                      session_week, training_rows)
+from .settings import Settings
 
 PAPER = {"a4": "A4", "letter": "letter"}
 
@@ -45,11 +46,10 @@ class BuiltPdf:
     site_path: str
 
 
-def edition_date(prog: Programme) -> dt.date:
-    """The date printed on a document: SOURCE_DATE_EPOCH if set, else the current version's changelog date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+def edition_date(prog: Programme, fixed: dt.date | None = None) -> dt.date:
+    """The date printed on a document: ``fixed`` (Settings.edition_date) if set, else the current version's changelog date."""
+    if fixed is not None:
+        return fixed
     for change in prog.changelog:
         if change.version == prog.version:
             return change.date
@@ -87,7 +87,7 @@ def _mention(view: participation.SessionView, role: Role, words: Labels) -> list
 
 
 def context(prog: Programme, kind: str, role_id: str | None, paper: str, theme_dir: Path,
-            guides: dict[str, str] | None = None) -> dict[str, Any]:
+            guides: dict[str, str] | None = None, edition: dt.date | None = None) -> dict[str, Any]:
     role = prog.role(role_id) if role_id else None
     common = programme_context(prog, theme_dir)
     words = common["L"]
@@ -106,8 +106,8 @@ def context(prog: Programme, kind: str, role_id: str | None, paper: str, theme_d
         })
     return {
         **common, "kind": kind, "role": role, "paper": PAPER[paper],
-        "edition": edition_date(prog).isoformat(),
-        "edition_text": words.long_date(edition_date(prog)),
+        "edition": edition_date(prog, edition).isoformat(),
+        "edition_text": words.long_date(edition_date(prog, edition)),
         "sessions": sessions,
         "training": [{**row, "guide_title": _guide_title(row["m"].guide, guides or {})}
                      for row in training_rows(prog, role.id if role else None, words)],
@@ -129,9 +129,9 @@ def _guide_title(path: str | None, guides: dict[str, str]) -> str | None:
 
 
 def render_html(prog: Programme, kind: str, role_id: str | None, theme_dir: Path, paper: str = "a4",
-                guides: dict[str, str] | None = None) -> str:
+                guides: dict[str, str] | None = None, edition: dt.date | None = None) -> str:
     template = environment(theme_dir).get_template(f"workbook/{kind}.html.j2")
-    return template.render(context(prog, kind, role_id, paper, theme_dir, guides))
+    return template.render(context(prog, kind, role_id, paper, theme_dir, guides, edition))
 
 
 # ---------------------------------------------------------------- PDF
@@ -148,21 +148,22 @@ def _render_digest(theme_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def cache_key(job: Job, theme_digest: str, paper: str) -> str:
+def cache_key(job: Job, theme_digest: str, paper: str, edition: dt.date | None = None) -> str:
     payload = {
         "generator": __version__,
         "programme": job.programme.model_dump(mode="json", by_alias=True),
         "kind": job.kind, "role": job.role_id, "paper": paper, "theme": theme_digest,
-        "edition": edition_date(job.programme).isoformat(),
+        "edition": edition_date(job.programme, edition).isoformat(),
         "file": job.filename, "guides": job.guides,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def _html_tasks(todo: list[tuple[Job, str, str, str]]):
+def _html_tasks(todo: list[tuple[Job, str, str, str]], edition: dt.date | None):
     """HTML is rendered here (templates compiled once); workers only run WeasyPrint."""
     for job, theme_dir, target, paper in todo:
-        yield render_html(job.programme, job.kind, job.role_id, Path(theme_dir), paper, dict(job.guides)), theme_dir, target
+        yield (render_html(job.programme, job.kind, job.role_id, Path(theme_dir), paper, dict(job.guides), edition),
+               theme_dir, target)
 
 
 _WEIGHT = {"workbook": 3, "facilitator-guide": 2, "coordinator-pack": 2, "session-sheets": 1}
@@ -176,7 +177,7 @@ class PendingPdfs:
     """
 
     def __init__(self, planned: list[BuiltPdf], cached: list[BuiltPdf], todo: list[tuple[Job, str, str, str]],
-                 jobs: int, progress: Callable[[int, int, str], None]) -> None:
+                 jobs: int, progress: Callable[[int, int, str], None], edition: dt.date | None = None) -> None:
         self.planned = planned
         self.cached = cached
         self._error: BaseException | None = None
@@ -188,10 +189,10 @@ class PendingPdfs:
 
             # biggest documents first, so the last worker to finish is not stuck with a long one
             todo = sorted(todo, key=lambda task: _WEIGHT[task[0].kind], reverse=True)
-            self._thread = threading.Thread(target=self._collect, args=(todo, jobs, progress), daemon=True)
+            self._thread = threading.Thread(target=self._collect, args=(todo, jobs, progress, edition), daemon=True)
             self._thread.start()
 
-    def _collect(self, todo, jobs, progress) -> None:
+    def _collect(self, todo, jobs, progress, edition) -> None:
         total = len(todo)
         try:
             # Workers fork from a small server process that preloads WeasyPrint; it is started
@@ -204,7 +205,7 @@ class PendingPdfs:
                 self._pool.terminate()
                 return
             progress(0, total, "")
-            for i, done in enumerate(self._pool.imap_unordered(write_task, _html_tasks(todo)), 1):
+            for i, done in enumerate(self._pool.imap_unordered(write_task, _html_tasks(todo, edition)), 1):
                 progress(i, total, done)
         except BaseException as exc:  # surfaced by wait()
             self._error = exc
@@ -220,17 +221,30 @@ class PendingPdfs:
             raise self._error
         return self.planned
 
+    def stop_on_terminate(self) -> None:
+        """On SIGTERM, stop the workers (no half-written PDF keeps being written), then exit."""
+        import signal
+
+        def stop(signum, frame):
+            self.cancel()
+            raise SystemExit(128 + signum)
+
+        try:
+            signal.signal(signal.SIGTERM, stop)
+        except ValueError:  # not the main thread
+            pass
+
     def cancel(self) -> None:
         self._cancelled = True
         if self._pool is not None:
             self._pool.terminate()
 
 
-def start_pdfs(project: Project, programmes: list[Programme], *, jobs: int | None = None, paper: str | None = None,
+def start_pdfs(project: Project, programmes: list[Programme], *, settings: Settings | None = None,
                progress: Callable[[int, int, str], None] | None = None) -> PendingPdfs:
     """Start rendering every PDF of every programme that is not in the cache yet."""
-    paper = (paper or os.environ.get("HANDBOOK_PAPER") or "a4").lower()
-    jobs = jobs or int(os.environ.get("HANDBOOK_JOBS") or 0) or os.cpu_count() or 1
+    settings = settings or Settings()
+    paper, jobs, edition = settings.paper, settings.workers, settings.edition_date
     theme_dir = project.theme_dir
     digest = _render_digest(theme_dir)
     cache = project.cache_dir / "pdf"
@@ -240,15 +254,16 @@ def start_pdfs(project: Project, programmes: list[Programme], *, jobs: int | Non
     titles = guide_titles(project.guides_dir)
     for prog in programmes:
         for job in jobs_for(prog, titles):
-            folder = cache / cache_key(job, digest, paper)
+            folder = cache / cache_key(job, digest, paper, edition)
             pdf = BuiltPdf(folder, job.filename)
             planned.append(pdf)
             target = folder / job.filename
-            if target.is_file():
+            if verified(target):
                 cached.append(pdf)
             else:
                 todo.append((job, str(theme_dir), str(target), paper))
-    return PendingPdfs(planned, cached, todo, jobs, progress or _progress_bar)
+    return PendingPdfs(planned, cached, todo, jobs, progress or functools.partial(_progress_bar, settings.progress_fd),
+                       edition)
 
 
 def build_pdfs(project: Project, programmes: list[Programme], **options) -> list[BuiltPdf]:
@@ -256,16 +271,15 @@ def build_pdfs(project: Project, programmes: list[Programme], **options) -> list
     return start_pdfs(project, programmes, **options).wait()
 
 
-def _progress_bar(done: int, total: int, name: str) -> None:
+def _progress_bar(fd: int | None, done: int, total: int, name: str) -> None:
     width = 24
     filled = width * done // max(total, 1)
     label = Path(name).name if name else "starting"
     end = "\n" if done == total else ""
-    fd = os.environ.get("HANDBOOK_PROGRESS_FD")
     stream = sys.stderr
-    if fd and fd.isdigit():
+    if fd is not None:
         try:
-            stream = open(int(fd), "w", closefd=False)
+            stream = open(fd, "w", closefd=False)
         except OSError:
             stream = sys.stderr
     if stream.isatty():

@@ -96,5 +96,6 @@ def test_site_shows_where_evidence_is_collected(built_handbook):
     assert "Collected by: Closing review and evaluation measure 1" in text  # the language's list words
     evaluation = BeautifulSoup((built_handbook / "programs/digital-leaders/evaluation/index.html").read_text(),
                                "html.parser")
-    measures = [li.get_text(" ", strip=True) for ol in evaluation.select("article ol") for li in ol.select("li")]
+    measures = [li.get_text(" ", strip=True).replace("\u2019", "'")  # typographic apostrophes, as in the PDFs
+                for ol in evaluation.select("article ol") for li in ol.select("li")]
     assert any(m.startswith("Executive's team pulse survey") for m in measures), measures

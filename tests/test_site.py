@@ -160,8 +160,10 @@ def test_guide_that_would_fetch_from_elsewhere_is_refused(tmp_path):
         "<img src=\"http://tracker.example/pixel.gif\">\n\n![chart](file:///etc/passwd)\n", encoding="utf-8")
     run = run_handbook(root, "build", "--no-pdfs")
     assert run.returncode == 1
-    assert "guides/training/upward.md:5:1: error: HTML that loads a resource (<img>) is not allowed in a guide" in run.stdout
-    assert "guides/training/upward.md:7:1: error: images must be files inside guides/, not 'file:///etc/passwd'" in run.stdout
+    assert ("guides/training/upward.md:5:1: error: 'http://tracker.example/pixel.gif' would be fetched from another "
+            "host or folder; the handbook is self-contained") in run.stdout
+    assert "guides/training/upward.md:7:1: error: 'file:///etc/passwd' would be fetched" in run.stdout
+    assert "upward.md:3" not in run.stdout  # code is shown, not run
     assert not (root / "site").exists()
 
 

@@ -1,0 +1,163 @@
+"""Hand-written guides: which files may be published, and what their rendered pages may do.
+
+Guides may link anywhere, but publishing one must never make a reader's browser run script or
+fetch from another host, and never publish a file from outside the repository. Checked on the
+files themselves (types, names, symlinks) and on the HTML the site's Markdown turns them into
+(parsed, not pattern-matched on the Markdown), so nested lists, unclosed fences or reference
+definitions cannot hide a payload.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import markdown as md
+import yaml
+
+from .problems import Problem, display_path
+
+PAGE_SUFFIX = ".md"
+ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf"}
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+MAX_GUIDE_BYTES = 1_000_000
+
+DEFAULT_EXTENSIONS: list[Any] = ["admonition", "attr_list", "md_in_html", "tables", "sane_lists", "toc",
+                                 "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist"]
+
+# elements that run, embed or fetch something; attributes that load a resource
+_REFUSED_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "link", "meta", "base",
+                 "style", "form", "portal", "noscript", "template", "svg", "math"}
+_RESOURCE_ATTRS = {"src", "srcset", "poster", "background", "data", "action", "formaction", "codebase", "dynsrc",
+                   "lowsrc", "ping", "xlink:href", "manifest", "icon", "longdesc", "usemap", "cite", "archive"}
+_BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file|blob|filesystem|jar)\s*:", re.IGNORECASE)
+_ELSEWHERE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\|/\\)", re.IGNORECASE)
+_CSS_FETCH = re.compile(r"url\s*\(|image-set\s*\(|@import|expression\s*\(|image\s*\(", re.IGNORECASE)
+
+
+def markdown_extensions(root: Path | None) -> tuple[list[Any], dict[str, Any]]:
+    """The site's Markdown extensions, as mkdocs.yml lists them (so guides are checked as they render)."""
+    path = (root / "mkdocs.yml") if root else None
+    if not path or not path.is_file():
+        return list(DEFAULT_EXTENSIONS), {}
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV, !!python/name: … read as nothing
+    try:
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    except yaml.YAMLError:
+        return list(DEFAULT_EXTENSIONS), {}
+    names: list[str] = []
+    configs: dict[str, Any] = {}
+    for item in config.get("markdown_extensions") or []:
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, dict):
+            for name, options in item.items():
+                names.append(name)
+                if isinstance(options, dict):
+                    configs[name] = {k: v for k, v in options.items() if v is not None}
+    return names or list(DEFAULT_EXTENSIONS), configs
+
+
+class _PageScan(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []  # (message, snippet to locate in the source)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _REFUSED_TAGS:
+            self.found.append((f"<{tag}> is not allowed in a guide (it runs, embeds or fetches something)", f"<{tag}"))
+        if tag == "input" and any(k == "type" and (v or "").lower() == "image" for k, v in attrs):
+            self.found.append(("<input type=image> loads an image; use a Markdown image of a file beside the page",
+                               "image"))
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.found.append((f"the '{name}' attribute runs script; remove it", name + "="))
+            elif name == "style" and _CSS_FETCH.search(value):
+                self.found.append(("a style that loads a resource is not allowed in a guide", value[:30]))
+            elif name in ("href", "xlink:href") and _BAD_SCHEME.search(value):
+                self.found.append((f"links may not use '{value.split(':')[0].strip()}:' URLs", value[:30]))
+            elif name in _RESOURCE_ATTRS and value and (_ELSEWHERE.search(value) or _BAD_SCHEME.search(value)
+                                                        or value.startswith("/")):
+                self.found.append((f"'{value[:60]}' would be fetched from another host or folder", value[:30]))
+            elif name in _RESOURCE_ATTRS and value and ".." in value.split("/"):
+                self.found.append((f"'{value[:60]}' points outside the guides folder", value[:30]))
+
+    handle_startendtag = handle_starttag
+
+
+def _line_of(source: str, snippet: str) -> int:
+    if snippet:
+        lines = list(enumerate(source.splitlines(), 1))
+        for number, line in [item for item in lines if not item[1].startswith("#")] + lines:
+            if snippet.lower() in line.lower():
+                return number
+    return 1
+
+
+def check_rendered(html: str, source: str, shown: str) -> list[Problem]:
+    """Problems in one guide's rendered HTML, at the source line that produced them."""
+    scan = _PageScan()
+    scan.feed(html)
+    scan.close()
+    hint = "the handbook is self-contained: write Markdown, keep images beside the page"
+    return [Problem(shown, _line_of(source, snippet), 1, message, hint) for message, snippet in scan.found]
+
+
+def guide_files(guides_dir: Path, root: Path | None = None) -> tuple[list[Path], list[Problem]]:
+    """The Markdown pages under guides/, and problems with any file that may not be published."""
+    pages: list[Path] = []
+    problems: list[Problem] = []
+    if not guides_dir.is_dir():
+        return pages, problems
+    boundary = (root or guides_dir).resolve()
+    for path in sorted(guides_dir.rglob("*")):
+        shown = display_path(path, root)
+        rel = path.relative_to(guides_dir)
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(boundary) or target.is_relative_to((boundary / ".git").resolve()):
+                problems.append(Problem(shown, 0, 0, "this link points outside the repository; it would publish that file",
+                                        "copy the file into guides/ instead of linking to it"))
+                continue
+        if any(part.startswith(".") or not NAME.match(part) for part in rel.parts):
+            problems.append(Problem(shown, 0, 0, "file and folder names under guides/ may use only letters, digits, "
+                                    "'.', '_' and '-' (and not start with '.')", "rename it, e.g. 'active-listening.md'"))
+            continue
+        if path.is_dir():
+            continue
+        suffix = path.suffix.lower()
+        if suffix == PAGE_SUFFIX:
+            pages.append(path)
+        elif suffix not in ASSET_SUFFIXES:
+            problems.append(Problem(shown, 0, 0, f"'{path.name}' cannot be published from guides/",
+                                    f"guides/ holds Markdown pages and images or PDFs ({', '.join(sorted(ASSET_SUFFIXES))})"))
+    return pages, problems
+
+
+def check_guides(guides_dir: Path, root: Path | None = None) -> list[Problem]:
+    """Every problem with the guides: files that may not be published, and pages that would fetch or run."""
+    pages, problems = guide_files(guides_dir, root)
+    extensions, configs = markdown_extensions(root)
+    try:
+        converter = md.Markdown(extensions=extensions, extension_configs=configs)
+    except Exception:  # an extension we cannot load here: check with the defaults instead
+        converter = md.Markdown(extensions=DEFAULT_EXTENSIONS)
+    for path in pages:
+        shown = display_path(path, root)
+        if path.stat().st_size > MAX_GUIDE_BYTES:
+            problems.append(Problem(shown, 0, 0, "the page is larger than 1 MB", "split it into several pages"))
+            continue
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            problems.append(Problem(shown, 1, 1, "the page is not readable UTF-8 text", "save it as UTF-8"))
+            continue
+        problems += check_rendered(converter.reset().convert(source), source, shown)
+    return problems

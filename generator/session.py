@@ -1,0 +1,159 @@
+"""One build of the handbook, engine-neutral: what a site engine's adapter calls, in order.
+
+    session = BuildSession(project, settings)
+    session.prepare()                    # validate everything, render pages, start the PDFs
+    session.nav, session.generated_files()
+    session.page_markdown(md)            # per page, before the engine renders it
+    session.page_content(path, html)     # per page, the HTML the engine made of its Markdown
+    session.finish_page(path, output)    # per page, the whole page as written (adds its CSP)
+    session.finish(site_dir)             # PDFs into the site; or session.cancel() on failure
+
+The MkDocs plugin only translates MkDocs events into these calls; another engine (Zensical)
+gets an adapter of its own, not a rewrite. Nothing here imports an engine.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .csp import with_policy
+from .labels import closest_language
+from .offline import SITE_ZIP, write_search_script, write_site_zip
+from .pages import CATALOGUE_MARKER
+from .problems import Problem, format_problems, problems_to_json
+from .project import Project
+from .settings import Settings, SettingsError
+from .site import SiteContent, load_site, problem_content
+
+# the generated pages and navigation of the last good preview (one engine process): while the
+# programmes have problems, the problem page stands in for each of those pages
+_LAST: dict[str, Any] = {"pages": [], "nav": None}
+
+
+class InputProblems(Exception):
+    """The programmes or guides have problems; nothing may be built (the output is left alone)."""
+
+    def __init__(self, problems: list[Problem], *, reported: bool) -> None:
+        self.problems = problems
+        super().__init__("programme files have problems (listed below)" if reported else
+                         "programme files have problems:\n" + format_problems(problems))
+
+
+NOT_STARTED = (SettingsError, InputProblems)  # what BuildSession.start raises for the adapter to report
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """A file of the site that no source file holds: a page's Markdown, or a PDF."""
+
+    path: str  # inside the site, e.g. programs/x/index.md
+    content: str | bytes | None = None  # a generated page's Markdown; b"" for a PDF still being rendered
+    source: str | None = None  # or a finished file to copy (a cached PDF)
+
+
+class BuildSession:
+    @classmethod
+    def start(cls, root: Path, site_language: str = "en", **defaults) -> "BuildSession":
+        """A prepared session for the project at ``root``: settings from the environment over ``defaults``."""
+        settings = Settings.from_environment(**defaults)
+        session = cls(Project(root.resolve(), settings.cache), settings, site_language)
+        session.prepare()
+        return session
+
+    def __init__(self, project: Project, settings: Settings, site_language: str = "en") -> None:
+        self.project = project
+        self.settings = settings
+        self.site_language = site_language
+        self.interface_languages: set[str] = set()  # the theme's own translations (the adapter says which)
+        self.content: SiteContent | None = None
+        self.pending = None
+        self._contents: dict[str, str] = {}
+
+    # ------------------------------------------------------------ before the engine starts
+
+    def prepare(self) -> None:
+        """Validate every programme and guide (raises InputProblems), render the pages, start the PDFs."""
+        content, problems = load_site(self.project, drafts=self.settings.drafts, pdfs=self.settings.renders_pdfs,
+                                      only=self.settings.programme_ids, site_language=self.site_language)
+        if content is None and self.settings.preview:  # show the problems in the browser, at every page
+            self.content = problem_content(self.project, problems, set(_LAST["pages"]), _LAST["nav"])
+            return
+        if content is None:
+            report = self.settings.problems_file
+            if report is not None:  # `handbook build` prints them itself
+                report.write_text(problems_to_json(problems), encoding="utf-8")
+            raise InputProblems(problems, reported=report is not None)
+        self.content = content
+        _LAST.update(pages=list(content.pages), nav=content.nav)
+        if self.settings.renders_pdfs:  # rendered in worker processes while the engine writes the pages
+            from .workbook import start_pdfs
+
+            self.pending = start_pdfs(self.project, content.programmes, settings=self.settings)
+            self.pending.stop_on_terminate()
+
+    @property
+    def nav(self) -> list[dict[str, Any]]:
+        assert self.content is not None
+        return self.content.nav
+
+    @property
+    def watched(self) -> list[Path]:
+        """Folders whose changes call for a new session (live preview)."""
+        return [folder for folder in (self.project.programs_dir, self.project.theme_dir) if folder.is_dir()]
+
+    def generated_files(self) -> list[GeneratedFile]:
+        assert self.content is not None
+        files = [GeneratedFile(path, content=markdown) for path, markdown in self.content.pages.items()]
+        files.append(GeneratedFile(SITE_ZIP, content=b""))  # written by finish()
+        if self.pending is not None:
+            for pdf in self.pending.planned:  # placeholders keep the engine's link checks honest
+                if pdf in self.pending.cached:
+                    files.append(GeneratedFile(pdf.site_path, source=str(pdf.folder / pdf.site_path)))
+                else:
+                    files.append(GeneratedFile(pdf.site_path, content=b""))  # filled in by finish()
+        return files
+
+    # ------------------------------------------------------------ page by page
+
+    def page_markdown(self, markdown: str, meta: dict | None = None) -> str:
+        """A page's Markdown before the engine renders it; a programme page's ``meta`` learns which of the
+        theme's translations its interface uses (closest to its language, else the site's)."""
+        assert self.content is not None
+        if meta is not None and meta.get("language"):
+            meta["material_language"] = closest_language(str(meta["language"]), self.interface_languages,
+                                                         self.site_language)
+        if self.content.problems is not None:
+            return self.content.problems
+        return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
+
+    def page_content(self, path: str, html: str) -> str:
+        self._contents[path] = html  # scripts in a page's own content are never trusted by its policy
+        return html
+
+    def finish_page(self, path: str, output: str) -> str:
+        """A page (or a theme template such as 404.html) as written, with its Content-Security-Policy."""
+        if not path.endswith((".md", ".html")):
+            return output  # sitemap.xml and other non-pages
+        return with_policy(output, self._contents.pop(path, ""))
+
+    # ------------------------------------------------------------ after the engine
+
+    def finish(self, site_dir: Path) -> None:
+        """Put the PDFs still being rendered into the site; search from disk; the whole handbook as a zip."""
+        if self.pending is not None:
+            for pdf in self.pending.wait():
+                if pdf in self.pending.cached:
+                    continue  # the engine copied it already
+                target = site_dir / pdf.site_path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(pdf.folder / pdf.site_path, target)
+        write_search_script(site_dir)  # search from disk (file://); needs the engine's search index
+        if not self.settings.preview:
+            write_site_zip(site_dir, self.settings.source_date_epoch)
+
+    def cancel(self) -> None:
+        if self.pending is not None:
+            self.pending.cancel()
