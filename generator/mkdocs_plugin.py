@@ -17,7 +17,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .offline import SITE_ZIP, write_search_script, write_site_zip
-from .pages import CATALOGUE_MARKER
+from .labels import labels
+from .pages import CATALOGUE_MARKER, SITE_NAV_KEYS
 from .problems import format_problems, problems_to_json
 from .project import Project
 from .site import SiteContent, env_flag, load_site
@@ -65,10 +66,28 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                              if pdf in self.pending.cached else File.generated(config, pdf.site_path, content=b""))
         return files
 
+    def on_nav(self, nav, config, files):
+        """Remember the site's own entries (Home, Programmes...) so each page can show them in its language."""
+        site = labels(self.project.theme_dir, config.theme["language"] or "en")
+        keys = {site.text(key): key for key in SITE_NAV_KEYS}
+        self.site_entries = [(item, keys[item.title]) for item in nav.items if item.title in keys]
+        return nav
+
+    def on_page_context(self, context, page, nav, config):
+        language = page.meta.get("language") or config.theme["language"] or "en"
+        words = labels(self.project.theme_dir, language)
+        for item, key in getattr(self, "site_entries", []):  # pages are rendered one after another
+            item.title = words.text(key)
+        return context
+
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         language = page.meta.get("language")
         if language:  # read by theme/overrides/partials/language.html
             page.meta["material_language"] = self._material_language(str(language), config)
+        toc = config.mdx_configs.get("toc")
+        if isinstance(toc, dict) and toc.get("permalink"):  # each page is rendered with the config as it is now
+            words = labels(self.project.theme_dir, str(language or config.theme["language"] or "en"))
+            toc["permalink_title"] = words.text("permalink_title")
         return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
 
     @event_priority(-100)  # after the search plugin has written its index
