@@ -37,14 +37,15 @@ class HandbookPlugin(BasePlugin):
             files.append(File.generated(config, f.path, content=f.content, abs_src_path=f.source))
         return files
 
-    def on_page_markdown(self, markdown, page, config, files):
-        return self.session.page_markdown(markdown, page.meta)  # may set meta material_language (language.html)
+    def on_page_markdown(self, markdown, page, config, files):  # sets meta material_language (language.html)
+        return self.session.page_markdown(markdown, page.meta, config.mdx_configs.get("toc"))
 
-    def on_page_content(self, html, page, config, files):
-        return self.session.page_content(page.file.src_uri, html)
+    def on_page_context(self, context, page, nav, config):
+        self.session.localise_nav(nav.items, page.meta)  # Home, Programmes… in the page's language
+        return context
 
     def on_post_page(self, output, page, config):
-        return self.session.finish_page(page.file.src_uri, output)
+        return self.session.finish_page(page.file.src_uri, output, page.content or "")
 
     def on_post_template(self, output_content, template_name, config):
         return self.session.finish_page(template_name, output_content)

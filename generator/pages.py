@@ -20,6 +20,9 @@ from .render import (CADENCE_WEEKS, agenda_rows, builtin_goal_example, environme
 from .sanitize import inert, site_view
 
 CATALOGUE_MARKER = "<!-- handbook:catalogue -->"
+# Navigation entries of the site itself (not of one programme): in the site's language, and in the
+# language of the page around them on a programme's pages.
+SITE_NAV_KEYS = ("nav_home", "nav_programmes", "nav_training_guides", "nav_goal_formats")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .render import environment
+from .render import CADENCE_WEEKS, environment
 
 
 @dataclass(frozen=True)
@@ -97,4 +97,13 @@ def scaffold(programme_id: str, model: str, theme_dir: Path, today: dt.date | No
     title = programme_id.replace("-", " ").title()
     return environment(theme_dir).get_template("scaffold/programme.yaml.j2").render(
         id=programme_id, title=title, model=model, pre=preset, today=(today or dt.date.today()).isoformat(),
+        reup_weeks=reup_weeks(preset),
     )
+
+
+def reup_weeks(preset: Preset) -> int | None:
+    """The re-up moment falls on the last session: a preset's months-long default is capped at the programme's end."""
+    if preset.reup_weeks is None:
+        return None
+    last = 1 + (len(preset.sessions) - 1) * CADENCE_WEEKS[preset.cadence]
+    return min(preset.reup_weeks, last)

@@ -4,8 +4,8 @@
     session.prepare()                    # validate everything, render pages, start the PDFs
     session.nav, session.generated_files()
     session.page_markdown(md)            # per page, before the engine renders it
-    session.page_content(path, html)     # per page, the HTML the engine made of its Markdown
-    session.finish_page(path, output)    # per page, the whole page as written (adds its CSP)
+    session.localise_nav(items, meta)    # per page, the site's own nav entries in its language
+    session.finish_page(path, output, content)  # per page as written: adds its CSP
     session.finish(site_dir)             # PDFs into the site; or session.cancel() on failure
 
 The MkDocs plugin only translates MkDocs events into these calls; another engine (Zensical)
@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from .csp import with_policy
-from .labels import closest_language
+from .labels import closest_language, labels
 from .offline import SITE_ZIP, write_search_script, write_site_zip
-from .pages import CATALOGUE_MARKER
+from .pages import CATALOGUE_MARKER, SITE_NAV_KEYS
 from .problems import Problem, format_problems, problems_to_json
 from .project import Project
 from .settings import Settings, SettingsError
@@ -70,7 +70,7 @@ class BuildSession:
         self.interface_languages: set[str] = set()  # the theme's own translations (the adapter says which)
         self.content: SiteContent | None = None
         self.pending = None
-        self._contents: dict[str, str] = {}
+        self._site_entries: list | None = None
 
     # ------------------------------------------------------------ before the engine starts
 
@@ -118,26 +118,41 @@ class BuildSession:
 
     # ------------------------------------------------------------ page by page
 
-    def page_markdown(self, markdown: str, meta: dict | None = None) -> str:
+    def page_markdown(self, markdown: str, meta: dict | None = None, toc: dict | None = None) -> str:
         """A page's Markdown before the engine renders it; a programme page's ``meta`` learns which of the
-        theme's translations its interface uses (closest to its language, else the site's)."""
+        theme's translations its interface uses (closest to its language, else the site's), and the
+        Markdown ``toc`` options get the permanent-link title in the page's language."""
         assert self.content is not None
-        if meta is not None and meta.get("language"):
+        meta = meta if meta is not None else {}
+        if meta.get("language"):
             meta["material_language"] = closest_language(str(meta["language"]), self.interface_languages,
                                                          self.site_language)
+        if isinstance(toc, dict) and toc.get("permalink"):  # each page is rendered with the options as they are now
+            toc["permalink_title"] = self._words(meta).text("permalink_title")
         if self.content.problems is not None:
             return self.content.problems
         return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
 
-    def page_content(self, path: str, html: str) -> str:
-        self._contents[path] = html  # scripts in a page's own content are never trusted by its policy
-        return html
+    def localise_nav(self, items: list, meta: dict) -> None:
+        """The site's own navigation entries (Home, Programmes, …) in the words of the page's language."""
+        if self._site_entries is None:  # first page: find them by their titles in the site's language
+            site = labels(self.project.theme_dir, self.site_language)
+            keys = {site.text(key): key for key in SITE_NAV_KEYS}
+            self._site_entries = [(item, keys[item.title]) for item in items if item.title in keys]
+        words = self._words(meta)
+        for item, key in self._site_entries:  # pages are rendered one after another
+            item.title = words.text(key)
 
-    def finish_page(self, path: str, output: str) -> str:
-        """A page (or a theme template such as 404.html) as written, with its Content-Security-Policy."""
+    def _words(self, meta: dict):
+        return labels(self.project.theme_dir, str(meta.get("language") or self.site_language))
+
+    def finish_page(self, path: str, output: str, content: str = "") -> str:
+        """A page (or a theme template such as 404.html) as written, with its Content-Security-Policy.
+
+        ``content`` is the page's own HTML (from its Markdown): a script in it is never trusted."""
         if not path.endswith((".md", ".html")):
             return output  # sitemap.xml and other non-pages
-        return with_policy(output, self._contents.pop(path, ""))
+        return with_policy(output, content)
 
     # ------------------------------------------------------------ after the engine
 

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import REPO, run_handbook
 from generator.lint import RULES, lint_paths
+from generator.scaffold import PRESETS
 
 BASE = (REPO / "programs" / "digital-leaders.yaml").read_text(encoding="utf-8")
 
@@ -137,3 +138,18 @@ def test_final_session_may_look_beyond_the_programme(tmp_path):
     text = BASE.replace("- Both submit the evaluation within a week.",
                         "- Both note what they will do the next time a tool changes, and advise the next cohort.")
     assert [w for w in _lint_text(tmp_path, text) if "HL102" in w] == []
+
+
+@pytest.mark.parametrize("model", sorted(PRESETS))
+def test_every_scaffold_is_lint_clean(model):
+    """`handbook new` starts a designer on a programme that already follows the library's rules."""
+    from generator.load import load_text
+    from generator.lint import lint_programme
+    from generator.scaffold import scaffold
+    from generator.validate import check_document
+
+    doc, problems = load_text(scaffold("spring-cohort", model, REPO / "theme"), "programs/spring-cohort.yaml")
+    prog, problems = check_document(doc, expected_id="spring-cohort")
+    assert prog is not None and problems == []
+    assert [p.text() for p in lint_programme(doc, prog)] == []
+    assert prog.role("coordinator") and not prog.role("coordinator").workbook

@@ -138,7 +138,7 @@ def test_diff_between_folders_names_added_programmes_and_roles(tmp_path):
 
 
 def test_every_verb_has_help_with_an_example(capsys):
-    for verb in ("validate", "build", "serve", "new", "schema", "publish", "diff", "calendar"):
+    for verb in ("validate", "lint", "build", "serve", "new", "schema", "publish", "diff", "calendar"):
         with pytest.raises(SystemExit) as exc:
             main([verb, "--help"])
         assert exc.value.code == 0
