@@ -20,6 +20,7 @@ STAGING``) inside the same atomic staging, lock, cache and signal handling as Mk
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import os
 import re
@@ -135,15 +136,43 @@ def write_project(project: Project, session: BuildSession, work: Path) -> list[t
     return copies
 
 
+# Zensical's search dialog lives in a shadow root with a stylesheet its bundle writes inline:
+# ``root.appendChild(C("style", {}, NAME.toString()))`` with ``NAME='…css…'`` elsewhere in the bundle
+_STYLE_USE = re.compile(r'\("style",\{\},(\w+)\.toString\(\)\)')
+
+
+def theme_style_hashes(site: Path) -> list[str]:
+    """'sha256-…' of the inline stylesheets Zensical's own bundle injects (read from the bundle we ship,
+    so the policy allows exactly those and nothing else)."""
+    hashes: list[str] = []
+    for bundle in sorted((site / "assets" / "javascripts").glob("*.js")):
+        js = bundle.read_text(encoding="utf-8", errors="ignore")
+        for use in _STYLE_USE.finditer(js):
+            found = re.search(r"[,\s;]" + re.escape(use.group(1)) + r"""=(['"`])((?:\\.|(?!\1).)*)\1""", js, re.DOTALL)
+            if found is None:
+                continue
+            raw = found.group(2)
+            text = raw.encode("latin-1", "backslashreplace").decode("unicode_escape") if "\\" in raw else raw
+            source = "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+            if source not in hashes:
+                hashes.append(source)
+    return hashes
+
+
 def finish_pages(session: BuildSession, site: Path) -> int:
     """Every HTML page Zensical wrote, with its Content-Security-Policy (scripts in the page's own
-    content, its <article>, are never trusted). Returns the number of pages."""
+    content, its <article>, are never trusted; the theme's own injected styles are allowed by hash).
+    Returns the number of pages."""
+    styles = " ".join(theme_style_hashes(site))
     count = 0
     for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
         html = page.read_text(encoding="utf-8")
-        content = "".join(_ARTICLE.findall(html))
-        session.page_content(page.relative_to(site).as_posix(), content)
-        page.write_text(session.finish_page(page.relative_to(site).as_posix(), html), encoding="utf-8")
+        session.page_content(rel, "".join(_ARTICLE.findall(html)))
+        html = session.finish_page(rel, html)
+        if styles:
+            html = html.replace("; style-src 'self';", f"; style-src 'self' {styles};", 1)
+        page.write_text(html, encoding="utf-8")
         count += 1
     return count
 
