@@ -82,7 +82,7 @@ def engine_config(project: Project, session: BuildSession) -> dict[str, Any]:
         config["site_url"] = session.settings.site_url
     theme = dict(config.get("theme") or {})
     if theme.get("custom_dir"):
-        theme["custom_dir"] = str((project.root / theme["custom_dir"]).resolve())
+        theme["custom_dir"] = "overrides"  # see write_project: our assets, not Material's template overrides
     config["theme"] = theme
     # MkDocs' own checks and our plugin do not exist in Zensical; search is built in
     for key in ("strict", "validation"):
@@ -90,6 +90,8 @@ def engine_config(project: Project, session: BuildSession) -> dict[str, Any]:
     plugins = [p for p in config.get("plugins") or [] if (p if isinstance(p, str) else next(iter(p))) == "search"]
     config["plugins"] = plugins
     config["nav"] = session.nav
+    if not session.settings.mike_version:  # as with MkDocs: the edition selector only in mike's editions
+        (config.get("extra") or {}).pop("version", None)
     return config
 
 
@@ -99,6 +101,20 @@ def _write_if_changed(path: Path, data: bytes) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+
+
+def _sync(folder: Path, wanted: dict[str, bytes]) -> None:
+    """``folder`` holds exactly ``wanted`` (relative path -> bytes); unchanged files are not touched."""
+    for rel, data in wanted.items():
+        _write_if_changed(folder / rel, data)
+    if folder.is_dir():  # files that are gone (a programme removed)
+        for path in sorted(folder.rglob("*"), reverse=True):
+            rel = path.relative_to(folder).as_posix()
+            if path.is_file() and rel not in wanted:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def write_project(project: Project, session: BuildSession, work: Path) -> list[tuple[str, str]]:
@@ -121,16 +137,17 @@ def write_project(project: Project, session: BuildSession, work: Path) -> list[t
         elif isinstance(generated.content, str):
             wanted[generated.path] = session.page_markdown(generated.content).encode("utf-8")
         # b"": a PDF still being rendered; session.finish() puts it into the site
-    for rel, data in wanted.items():
-        _write_if_changed(docs / rel, data)
-    if docs.is_dir():  # pages of programmes that are gone
-        for path in sorted(docs.rglob("*"), reverse=True):
-            rel = path.relative_to(docs).as_posix()
-            if path.is_file() and rel not in wanted:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-    docs.mkdir(parents=True, exist_ok=True)
+    _sync(docs, wanted)
+    # theme overrides: our stylesheets and scripts; template overrides (*.html) are written against
+    # Material's templates, and Zensical has templates of its own, so they are left out
+    overrides: dict[str, bytes] = {}
+    custom = (yaml.load((project.root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader) or {}).get(
+        "theme", {}).get("custom_dir")
+    source = project.root / custom if custom else None
+    for path in sorted(source.rglob("*")) if source is not None and source.is_dir() else []:
+        if path.is_file() and path.suffix != ".html":
+            overrides[path.relative_to(source).as_posix()] = path.read_bytes()
+    _sync(work / "overrides", overrides)
     config = yaml.safe_dump(engine_config(project, session), sort_keys=False, allow_unicode=True)
     _write_if_changed(work / "mkdocs.yml", config.encode("utf-8"))
     return copies
