@@ -3,6 +3,7 @@ VENV    ?= .venv
 PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
+ZSTAMP  := $(VENV)/.installed-zensical
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: build test serve clean system browser
@@ -10,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 build: $(STAMP) system  ## build the handbook: site and PDF workbooks into site/
 	$(VENV)/bin/handbook build
 
-test: $(STAMP) system browser  ## run the test suite
+test: $(STAMP) $(ZSTAMP) system browser  ## run the test suite (both site engines: MkDocs and Zensical)
 	$(PY) -m pytest -q
 
 serve: $(STAMP) system
@@ -21,6 +22,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# the second site engine is an optional extra; the tests build with both
+$(ZSTAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,zensical]'
+	touch $(ZSTAMP)
 
 # WeasyPrint needs Pango; Debian-based machines of ours have it already.
 system:

@@ -1,6 +1,7 @@
 """Build the whole handbook (site + PDFs) atomically.
 
-The site engine runs as its own command (``mkdocs build``, through our plugin) into a fresh
+The site engine runs as its own command (``mkdocs build`` through our plugin, or
+``zensical build`` through generator/zensical_engine.py) into a fresh
 folder beside the output; the folder is swapped in only when everything succeeded, so a failed,
 interrupted or killed build leaves the previous output exactly as it was.
 """
@@ -39,6 +40,10 @@ class BuildOptions:
     settings: Settings = field(default_factory=Settings)
     strict: bool = True
     verbose: bool = False
+    engine: str = "mkdocs"  # or "zensical" (generator/zensical_engine.py)
+
+
+ENGINES = ("mkdocs", "zensical")
 
 
 class BuildFailed(Exception):
@@ -97,7 +102,11 @@ def engine_env(settings: Settings) -> dict[str, str]:
 
 
 def site_command(project: Project, target: Path, options: BuildOptions) -> list[str]:
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(project.root / "mkdocs.yml"), "-d", str(target)]
+    """The site engine's command, run in its own process: MkDocs (with our plugin) or our Zensical adapter."""
+    if options.engine == "zensical":
+        command = [sys.executable, "-m", "generator.zensical_engine", "build", "--site-dir", str(target)]
+    else:
+        command = [sys.executable, "-m", "mkdocs", "build", "-f", str(project.root / "mkdocs.yml"), "-d", str(target)]
     if options.strict:
         command.append("--strict")  # note: --quiet would hide the warnings that strict mode counts
     return command
@@ -138,7 +147,8 @@ def input_digest(project: Project, options: BuildOptions) -> str:
         if path.is_file():
             digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path.name).encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
-    digest.update(json.dumps({**options.settings.digest_items(), "strict": options.strict}, sort_keys=True).encode())
+    digest.update(json.dumps({**options.settings.digest_items(), "strict": options.strict,
+                                "engine": options.engine}, sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -272,7 +282,7 @@ def _build_locked(project: Project, options: BuildOptions, out: Path, inputs: st
         if process.wait() != 0:
             if report.is_file():
                 return problems_from_json(report.read_text(encoding="utf-8"))
-            raise BuildFailed("the site engine (mkdocs build) failed")
+            raise BuildFailed(f"the site engine ({options.engine} build) failed")
         process = None
         (staging / MARKER).write_text("This folder is the output of `handbook build`; the next build replaces it.\n",
                                       encoding="utf-8")

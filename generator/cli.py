@@ -23,7 +23,8 @@ EXAMPLES = {
     "publish": "examples:\n  handbook publish 2.0 --alias latest\n  handbook publish --list",
     "diff": "examples:\n  handbook diff HEAD~1 HEAD\n  handbook diff origin/main HEAD --format markdown\n"
             "  handbook diff old-programs/ programs/",
-    "build": "examples:\n  handbook build\n  handbook build --out public --drafts --paper letter --jobs 2",
+    "build": "examples:\n  handbook build\n  handbook build --out public --drafts --paper letter --jobs 2\n"
+             "  handbook build --engine zensical --out site-zensical",
     "serve": "examples:\n  handbook serve --drafts\n  handbook serve programs/digital-leaders.yaml --addr 127.0.0.1:8001",
     "validate": "examples:\n  handbook validate\n  handbook validate programs/digital-leaders.yaml --format github",
     "schema": "example:\n  handbook schema > schema/program.schema.json",
@@ -88,6 +89,17 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine_ready(engine: str) -> bool:
+    """Zensical is an optional extra; say how to install it rather than fail inside the build."""
+    if engine == "zensical":
+        from .zensical_engine import available
+
+        if not available():
+            print("handbook: error: --engine zensical needs Zensical: pip install -e '.[zensical]'", file=sys.stderr)
+            return False
+    return True
+
+
 def _build(args: argparse.Namespace) -> int:
     from .build import BuildFailed, BuildOptions, Interrupted, OutputRefused, build
 
@@ -97,9 +109,11 @@ def _build(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"handbook: error: {exc}", file=sys.stderr)
         return 2
+    if not _engine_ready(args.engine):
+        return 2
     project = Project.find(cache=settings.cache)
-    options = BuildOptions(out=Path(args.out), settings=settings, verbose=args.verbose)
-    print(f"Building the handbook into {args.out}/ …", file=sys.stderr)
+    options = BuildOptions(out=Path(args.out), settings=settings, verbose=args.verbose, engine=args.engine)
+    print(f"Building the handbook into {args.out}/ with {args.engine} …", file=sys.stderr)
     try:
         problems = build(project, options, notify=lambda message: print(message, file=sys.stderr))
         if problems is None:
@@ -149,7 +163,12 @@ def _serve(args: argparse.Namespace) -> int:
     if missing:
         print(f"handbook: error: no programme file programs/{missing[0]}.yaml", file=sys.stderr)
         return 2
-    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.root / "mkdocs.yml"), "-a", args.addr]
+    if not _engine_ready(args.engine):
+        return 2
+    if args.engine == "zensical":
+        command = [sys.executable, "-m", "generator.zensical_engine", "serve", "--addr", args.addr]
+    else:
+        command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.root / "mkdocs.yml"), "-a", args.addr]
     engine = subprocess.Popen(command, cwd=project.root, env=engine_env(settings))
 
     def stop(signum, frame):  # stopping `handbook serve` (Ctrl-C, or its PID) stops the engine too
@@ -371,6 +390,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size of the PDFs (default: a4)")
     p.add_argument("--no-pdfs", action="store_true", help="build the site only (faster previews)")
     p.add_argument("-v", "--verbose", action="store_true", help="show the site engine's log")
+    p.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs",
+                   help="site engine: mkdocs (MkDocs + Material, default) or zensical (pip install '.[zensical]')")
     p.set_defaults(func=_build)
 
     p = verb("serve", "Preview the site with live reload when a programme, guide or theme file changes.")
@@ -378,6 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="preview only these programmes (files or ids): much faster with a large library")
     p.add_argument("--drafts", action="store_true", help="include programmes with status: draft")
     p.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+    p.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs",
+                   help="site engine: mkdocs (default) or zensical (pip install '.[zensical]')")
     p.set_defaults(func=_serve)
 
     p = verb("new", "Write programs/ID.yaml: a complete, valid starting point for a mentoring model.")

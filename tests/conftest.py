@@ -59,3 +59,45 @@ def built_handbook(tmp_path_factory) -> Path:
     run = run_handbook(root, "build", "--jobs", "2")
     assert run.returncode == 0, run.stdout + run.stderr
     return root / "site"
+
+
+ENGINES = ("mkdocs", "zensical")
+
+
+def zensical_installed() -> bool:
+    from generator.zensical_engine import available
+
+    return available()
+
+
+@pytest.fixture(scope="session")
+def built_zensical(built_handbook: Path) -> Path:
+    """The same handbook built by Zensical, once, beside the MkDocs build (the PDFs come from its cache)."""
+    if not zensical_installed():
+        pytest.skip("Zensical is installed by 'make test' (pip install -e '.[zensical]')")
+    root = built_handbook.parent
+    run = run_handbook(root, "build", "--engine", "zensical", "--out", "site-zensical", "--jobs", "2")
+    assert run.returncode == 0, run.stdout + run.stderr
+    return root / "site-zensical"
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def built_site(request) -> Path:
+    """The built handbook, once per site engine: tests using it run against MkDocs and Zensical."""
+    return request.getfixturevalue("built_handbook" if request.param == "mkdocs" else "built_zensical")
+
+
+def search_texts(site: Path) -> str:
+    """Every text of the site's search index, whichever engine wrote it."""
+    import json
+
+    mkdocs_index = site / "search" / "search_index.json"
+    if mkdocs_index.is_file():
+        return " ".join(doc["text"] for doc in json.loads(mkdocs_index.read_text(encoding="utf-8"))["docs"])
+    items = json.loads((site / "search.json").read_text(encoding="utf-8"))["items"]
+    return " ".join(item["text"] for item in items)
+
+
+def engine_of(site: Path) -> str:
+    """Which engine wrote a built site (each writes its search index in its own place)."""
+    return "zensical" if (site / "search.json").is_file() else "mkdocs"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import engine_of
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by 'make test' (apt-get install chromium)")
 
@@ -28,8 +30,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server(built_handbook: Path):
-    handler = functools.partial(_Quiet, directory=str(built_handbook))
+def server(built_site: Path):  # once per site engine (MkDocs, Zensical)
+    handler = functools.partial(_Quiet, directory=str(built_site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -47,7 +49,7 @@ def browser():
         browser.close()
 
 
-def test_no_serious_or_critical_accessibility_violation(browser, server):
+def test_no_serious_or_critical_accessibility_violation(browser, server, built_site):
     """axe-core (WCAG 2.2 A/AA and best practice) on the home page and every page type of two
     programmes, in light and dark, on a desktop and a 390 px phone. The page is the same in dark mode
     but its colours, so there axe runs the colour rules only (that halves the time of this test)."""
@@ -56,6 +58,8 @@ def test_no_serious_or_critical_accessibility_violation(browser, server):
     axe = Axe()
     paths = [""] + [f"programs/{prog}/{page}" for prog in ("bridge-builders", "digital-leaders")
                     for page in PROGRAMME_PAGES]
+    if engine_of(built_site) == "zensical":  # same Markdown, other templates: one programme's page types
+        paths = [""] + [f"programs/bridge-builders/{page}" for page in PROGRAMME_PAGES]
     problems, runs = [], 0
     for screen, viewport in SCREENS.items():
         for scheme in ("light", "dark"):
@@ -79,9 +83,12 @@ def test_no_serious_or_critical_accessibility_violation(browser, server):
     assert problems == [], "\n".join(problems)
 
 
-def test_site_opened_from_disk_navigates_and_searches_offline(browser, built_handbook):
+def test_site_opened_from_disk_navigates_and_searches_offline(browser, built_site):
     """Open site/index.html as a file: links go to pages (not folder listings) and search works
     with no server; nothing is requested from anywhere but the disk, versions.json included."""
+    if engine_of(built_site) == "zensical":
+        pytest.skip("not yet for Zensical: offline.js and search_index.js serve Material's search (README, 'Site engines')")
+    built_handbook = built_site
     context = browser.new_context(viewport=SCREENS["desktop"])
     page = context.new_page()
     requests, errors = [], []
@@ -108,8 +115,10 @@ def test_site_opened_from_disk_navigates_and_searches_offline(browser, built_han
     assert not [u for u in requests if "versions.json" in u]
 
 
-def test_home_page_links_a_zip_of_the_whole_handbook(built_handbook):
+def test_home_page_links_a_zip_of_the_whole_handbook(built_site):
     import zipfile
+
+    built_handbook = built_site
 
     from bs4 import BeautifulSoup
 
@@ -122,5 +131,7 @@ def test_home_page_links_a_zip_of_the_whole_handbook(built_handbook):
     site_files = {f"handbook/{p.relative_to(built_handbook).as_posix()}" for p in built_handbook.rglob("*")
                   if p.is_file() and p.name not in ("handbook.zip", ".handbook-build")}  # the build's own marker
     assert names == site_files
-    assert "handbook/search/search_index.js" in names and "handbook/index.html" in names
+    assert "handbook/index.html" in names
+    if engine_of(built_site) == "mkdocs":
+        assert "handbook/search/search_index.js" in names
     assert any(name.endswith("-workbook.pdf") for name in names)

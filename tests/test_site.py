@@ -1,4 +1,4 @@
-"""The built site, read as a participant would: parse the HTML MkDocs wrote."""
+"""The built site, read as a participant would: parse the HTML each site engine (MkDocs, Zensical) wrote."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from conftest import CONTRACT_FILE, copy_handbook, run_handbook
+from conftest import CONTRACT_FILE, copy_handbook, engine_of, run_handbook, search_texts
 
 
 def page(site: Path, path: str) -> BeautifulSoup:
@@ -19,8 +19,8 @@ def text_of(soup: BeautifulSoup) -> str:
     return re.sub(r"\s+", " ", soup.select_one("article").get_text(" "))
 
 
-def test_catalogue_lists_programmes_with_links_to_each_session(built_handbook):
-    home = page(built_handbook, "")
+def test_catalogue_lists_programmes_with_links_to_each_session(built_site):
+    home = page(built_site, "")
     cards = home.select(".hb-catalogue li")
     titles = [c.select_one("a").get_text() for c in cards]
     assert titles == ["Bridge Builders", "Digital Leaders", "Tiny Peers"]
@@ -30,11 +30,11 @@ def test_catalogue_lists_programmes_with_links_to_each_session(built_handbook):
     session_links = [a["href"] for a in bridge.select("a")][1:]
     assert session_links == [f"programs/bridge-builders/sessions/session-0{n}/" for n in (1, 2, 3)]
     for href in session_links:  # "my programme, this week" is one click from home
-        assert (built_handbook / href / "index.html").is_file()
+        assert (built_site / href / "index.html").is_file()
 
 
-def test_session_page_has_a_tab_per_role_with_prep_and_exercise_steps(built_handbook):
-    soup = page(built_handbook, "programs/bridge-builders/sessions/session-01")
+def test_session_page_has_a_tab_per_role_with_prep_and_exercise_steps(built_site):
+    soup = page(built_site, "programs/bridge-builders/sessions/session-01")
     labels = [label.get_text(strip=True) for label in soup.select(".tabbed-labels label")]
     assert labels == ["Engineer mentor", "Director"]
     blocks = soup.select(".tabbed-content .tabbed-block")
@@ -46,8 +46,8 @@ def test_session_page_has_a_tab_per_role_with_prep_and_exercise_steps(built_hand
     assert "0:00–0:15" in agenda and "Introductions" in agenda and "0:15–0:45" in agenda
 
 
-def test_every_programme_page_shows_the_version(built_handbook):
-    folder = built_handbook / "programs" / "bridge-builders"
+def test_every_programme_page_shows_the_version(built_site):
+    folder = built_site / "programs" / "bridge-builders"
     pages = sorted(p.parent for p in folder.rglob("index.html"))
     assert len(pages) == 8 + 3
     for path in pages:
@@ -55,15 +55,15 @@ def test_every_programme_page_shows_the_version(built_handbook):
         assert "version 1.2.0" in re.sub(r"\s+", " ", soup.select_one(".hb-meta").get_text()), path
 
 
-def test_goals_page_explains_format_fields_and_examples(built_handbook):
-    text = text_of(page(built_handbook, "programs/bridge-builders/goals"))
+def test_goals_page_explains_format_fields_and_examples(built_site):
+    text = text_of(page(built_site, "programs/bridge-builders/goals"))
     for words in ("Goals: SMART", "Specific", "Which tool, which habit?", "Measurable", "Time-bound",
                   "Post one useful update on the team channel every Friday"):
         assert words in text
 
 
-def test_overview_has_outcomes_roles_hours_and_a_timeline(built_handbook):
-    soup = page(built_handbook, "programs/bridge-builders")
+def test_overview_has_outcomes_roles_hours_and_a_timeline(built_site):
+    soup = page(built_site, "programs/bridge-builders")
     text = text_of(soup)
     assert "Posts weekly on the team channel by session 3." in text
     assert "about 1 h 30 min a week" in text
@@ -73,48 +73,57 @@ def test_overview_has_outcomes_roles_hours_and_a_timeline(built_handbook):
     assert svg.select_one(".hb-tl-reup") is not None
 
 
-def test_downloads_page_links_pdfs_that_exist(built_handbook):
-    soup = page(built_handbook, "programs/bridge-builders/downloads")
-    links = [a["href"] for a in soup.select("article a") if a["href"].endswith(".pdf")]
-    assert len(links) == 6 and "bridge-builders-coordinator-pack.pdf" in links
-    base = built_handbook / "programs" / "bridge-builders" / "downloads"
+def test_downloads_page_links_pdfs_that_exist(built_site):
+    soup = page(built_site, "programs/bridge-builders/downloads")
+    links = [a["href"] for a in soup.select("article a[href]") if a["href"].endswith(".pdf")]
+    assert len(links) == 6 and "bridge-builders-coordinator-pack.pdf" in [Path(href).name for href in links]
+    base = built_site / "programs" / "bridge-builders" / "downloads"
     for href in links:
         assert (base / href).resolve().is_file(), href
 
 
-def test_training_page_links_the_guide(built_handbook):
-    soup = page(built_handbook, "programs/bridge-builders/training")
+def test_training_page_links_the_guide(built_site):
+    soup = page(built_site, "programs/bridge-builders/training")
     hrefs = [a["href"] for a in soup.select("article a.md-button")]
     assert hrefs == ["../../../training/upward/"]
-    assert (built_handbook / "training" / "upward" / "index.html").is_file()
+    assert (built_site / "training" / "upward" / "index.html").is_file()
 
 
-def test_search_index_holds_programme_words(built_handbook):
-    index = json.loads((built_handbook / "search" / "search_index.json").read_text(encoding="utf-8"))
-    texts = " ".join(doc["text"] for doc in index["docs"])
+def test_search_index_holds_programme_words(built_site):
+    texts = search_texts(built_site)
     assert "Lurk with purpose" in texts and "Publish a weekly update" in texts
 
 
 CDN_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com")
 
 
-def test_html_and_css_reference_no_third_party_host(built_handbook):
+def test_html_and_css_reference_no_third_party_host(built_site):
     offenders = []
-    for path in built_handbook.rglob("*"):
+    for path in built_site.rglob("*"):
         if path.suffix in (".html", ".css", ".json", ".xml"):
             data = path.read_text(encoding="utf-8", errors="ignore")
-            offenders += [(path.relative_to(built_handbook).as_posix(), h) for h in CDN_HOSTS if h in data]
+            offenders += [(path.relative_to(built_site).as_posix(), h) for h in CDN_HOSTS if h in data]
     assert offenders == []
 
 
-def test_theme_script_only_has_conditional_cdn_loaders(built_handbook):
+# Zensical's bundle has more of them: Pyodide + Ace (markdown-exec), glightbox (image zoom), Mermaid 12 —
+# none is used by our pages, and the Content-Security-Policy (script-src 'self') would refuse them anyway
+CONDITIONAL_LOADERS = {
+    "mkdocs": {"https://unpkg.com/resize-observer-polyfill", "https://unpkg.com/mermaid@11/dist/mermaid.min.js"},
+    "zensical": {"https://unpkg.com/resize-observer-polyfill", "https://unpkg.com/mermaid@12/dist/mermaid.min.js", "https://unpkg.com/pyodide@314.0.2/pyodide.js",
+                 "https://cdn.jsdelivr.net/pyodide/v314.0.2/full/", "https://unpkg.com/ace-builds@1.44.0/src-noconflict/ace.js",
+                 "https://unpkg.com/glightbox@3/dist/css/glightbox.min.css", "https://unpkg.com/glightbox@3/dist/js/glightbox.min.js"},
+}
+
+
+def test_theme_script_only_has_conditional_cdn_loaders(built_site):
     """Material's bundle can lazy-load a mermaid renderer and a ResizeObserver polyfill; our pages
     have no diagrams and every supported browser has ResizeObserver, so neither is ever requested
     (the browser test records every request to prove it)."""
-    for path in built_handbook.rglob("*.js"):
+    for path in built_site.rglob("*.js"):
         urls = set(re.findall(r"https?://[^\s\"'`)]+", path.read_text(encoding="utf-8", errors="ignore")))
         cdn = {u for u in urls if any(h in u for h in CDN_HOSTS)}
-        assert cdn <= {"https://unpkg.com/resize-observer-polyfill", "https://unpkg.com/mermaid@11/dist/mermaid.min.js"}, cdn
+        assert cdn <= CONDITIONAL_LOADERS[engine_of(built_site)], cdn
 
 
 def test_drafts_are_left_out_unless_asked(tmp_path):
