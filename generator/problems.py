@@ -30,8 +30,9 @@ class Problem:
         return out
 
     def github(self) -> str:
+        """A GitHub workflow command (message and properties escaped as GitHub's toolkit does)."""
         level = "error" if self.severity == "error" else "warning"
-        props = [f"file={self.file}"]
+        props = [f"file={_property(self.file)}"]
         if self.line:
             props.append(f"line={self.line}")
             props.append(f"col={self.column or 1}")
@@ -39,6 +40,11 @@ class Problem:
         # GitHub workflow commands need %, CR and LF escaped in the message.
         message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return f"::{level} {','.join(props)}::{message}"
+
+
+def _property(value: str) -> str:
+    return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            .replace(":", "%3A").replace(",", "%2C"))
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

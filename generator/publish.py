@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,9 @@ from pathlib import Path
 from .build import engine_env
 from .project import Project
 from .settings import Settings
+
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")  # edition, alias and branch names
 
 
 class PublishError(Exception):
@@ -33,14 +37,18 @@ def editions(project: Project, branch: str) -> list[dict]:
 
 def publish(project: Project, version: str, aliases: list[str], *, branch: str = "gh-pages",
             force: bool = False, push: bool = False, title: str | None = None) -> None:
+    for kind, name in [("edition", version), ("branch", branch)] + [("alias", a) for a in aliases]:
+        if not _NAME.match(name) or ".." in name:
+            raise PublishError(f"{kind} '{name}' is not a plain name: use letters, digits, '.', '_', '+' or '-', "
+                               "starting with a letter or digit (e.g. 2.0, latest)")
     existing = editions(project, branch)
     if any(e["version"] == version for e in existing) and not force:
         raise PublishError(f"edition {version} is already published; editions are kept as they are "
                            f"(publish a new version, or pass --force to rebuild it)")
     options = Settings.from_environment()
-    args = ["deploy", "-F", str(project.root / "mkdocs.yml"), "-b", branch, "--update-aliases", version, *aliases]
+    args = ["deploy", "-F", str(project.root / "mkdocs.yml"), "-b", branch, "--update-aliases", "--", version, *aliases]
     if title:
-        args[1:1] = ["-t", title]
+        args[1:1] = ["-t", title]  # options before "--": names after it are never read as options
     if push:
         args.insert(1, "--push")
     if _mike(project, args, options).returncode != 0:
@@ -48,7 +56,7 @@ def publish(project: Project, version: str, aliases: list[str], *, branch: str =
     has_default = _git_has_file(project.root, branch, "index.html")
     if not has_default:
         default = aliases[0] if aliases else version
-        args = ["set-default", "-F", str(project.root / "mkdocs.yml"), "-b", branch, default]
+        args = ["set-default", "-F", str(project.root / "mkdocs.yml"), "-b", branch, "--", default]
         if push:
             args.insert(1, "--push")
         if _mike(project, args, options).returncode != 0:

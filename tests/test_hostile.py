@@ -412,3 +412,22 @@ def test_a_tampered_cached_pdf_is_rendered_again(tmp_path):
     assert run_handbook(root, "build").returncode == 0
     published = next((root / "site").rglob("*facilitator-guide.pdf")).read_bytes()
     assert b"Evil Peers" not in published and b"Evil Peers" not in cached[0].read_bytes()
+
+
+# ---------------------------------------------------------------- values that reach other tools
+
+@pytest.mark.parametrize("alias", ["--deploy-prefix=x", "-b", "../up", "a b", "x;rm", ""])
+def test_publish_refuses_names_that_are_not_plain_before_calling_mike(tmp_path, alias):
+    from generator.project import Project
+    from generator.publish import PublishError, publish
+
+    with pytest.raises(PublishError, match="not a plain name"):
+        publish(Project(tmp_path), "2.0", [alias])
+
+
+def test_github_annotations_escape_file_names_and_messages():
+    from generator.problems import Problem
+
+    line = Problem("programs/a,b:c%.yaml", 3, 1, "bad\nvalue 100%", "fix: it").github()
+    assert line.startswith("::error file=programs/a%2Cb%3Ac%25.yaml,line=3,col=1::")
+    assert "bad%0Avalue 100%25; fix: it" in line and "\n" not in line
