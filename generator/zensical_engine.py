@@ -185,8 +185,7 @@ def finish_pages(session: BuildSession, site: Path) -> int:
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
         html = page.read_text(encoding="utf-8")
-        session.page_content(rel, "".join(_ARTICLE.findall(html)))
-        html = session.finish_page(rel, html)
+        html = session.finish_page(rel, html, "".join(_ARTICLE.findall(html)))
         if styles:
             html = html.replace("; style-src 'self';", f"; style-src 'self' {styles};", 1)
         page.write_text(html, encoding="utf-8")
