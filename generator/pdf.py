@@ -7,8 +7,10 @@ preloaded by the worker server).
 Writing areas that fill their page (``textarea.fill``, the notes after each session) are grown
 after layout by whole ruled lines down to the bottom of their page. Nothing follows a filling field
 on its page, so growing it moves nothing else: the laid-out field, its ruled background and its
-form-field rectangle are adjusted in place (no second layout). Should WeasyPrint's layout objects
-ever not look as expected, the same change is made by a second layout with generated CSS instead. Notes therefore never force a page of their own
+form-field rectangle are adjusted in place (no second layout). An optional notes area (at the end
+of a chapter) that would start a page of its own is left out, which does need a second layout.
+Should WeasyPrint's layout objects ever not look as expected, the growth is made by a further
+layout with generated CSS instead. Notes therefore never force a page of their own
 with four rules on it: they take the rest of the session's last page, or, when not even their
 heading and two lines fit there, a deliberate full page of rules.
 """
@@ -40,13 +42,16 @@ def write_pdf(html: str, target: Path, theme_dir: Path, extra_roots: list[Path] 
     stylesheets = [CSS(filename=str(theme_dir / "workbook" / "print.css"), url_fetcher=fetcher)]
     document = HTML(string=html, base_url=base, url_fetcher=fetcher)
     rendered = document.render(stylesheets=stylesheets, **OPTIONS)
+    hidden = left_out(rendered)
+    if hidden:  # an optional notes area that would start a page: lay out again without it (no blank page)
+        rendered = document.render(stylesheets=stylesheets + [CSS(string=hidden)], **OPTIONS)
     try:
         fill_in_place(rendered)
     except (AttributeError, TypeError, ValueError, KeyError):  # pragma: no cover - WeasyPrint internals moved
-        rendered = document.render(stylesheets=stylesheets, **OPTIONS)
+        rendered = document.render(stylesheets=stylesheets + [CSS(string=hidden)], **OPTIONS)
         grow = fill_rules(rendered)
         if grow:
-            rendered = document.render(stylesheets=stylesheets + [CSS(string=grow)], **OPTIONS)
+            rendered = document.render(stylesheets=stylesheets + [CSS(string=hidden + "\n" + grow)], **OPTIONS)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + f".{os.getpid()}.part")
     rendered.write_pdf(str(partial), **OPTIONS)
@@ -105,46 +110,36 @@ def _fills(rendered):
                 yield page, box, holder, extra * pitch
 
 
+def left_out(rendered) -> str:
+    """CSS that leaves out the optional notes areas that would start a page of their own."""
+    return "\n".join(f"#notes-{box.element.get('name')} {{ display: none; }}"
+                     for _, box, _, grow in _fills(rendered) if grow is None)
+
+
 def fill_in_place(rendered) -> int:
-    """Grow (or leave out) the filling fields of a laid-out document; returns how many changed."""
+    """Grow the filling fields of a laid-out document to the bottom of their pages; returns how many."""
     from weasyprint.anchors import rectangle_aabb
     from weasyprint.layout.background import layout_box_backgrounds
 
     changed = 0
-    for page, box, holder, grow in list(_fills(rendered)):
-        page_box = page._page_box
-        if grow is None:
-            gone = set(map(id, holder.descendants())) if holder is not None else {id(box)}
-            for parent in page_box.descendants():
-                children = getattr(parent, "children", None)
-                if children and holder in children:
-                    children.remove(holder)
-                    break
-            for entries in page.forms.values():
-                entries[:] = [entry for entry in entries if id(entry[0]) not in gone]
-            page.anchors.pop(f"notes-{box.element.get('name')}", None)
-        else:
-            box.height += grow
-            layout_box_backgrounds(page_box, box, None, layout_children=False)
-            for entries in page.forms.values():
-                for i, (field, _) in enumerate(entries):
-                    if field is box:
-                        entries[i] = (field, rectangle_aabb(None, box.content_box_x(), box.content_box_y(),
-                                                            box.width, box.height))
+    for page, box, _, grow in list(_fills(rendered)):
+        if grow is None:  # left out by a second layout (see write_pdf); nothing to grow here
+            continue
+        box.height += grow
+        layout_box_backgrounds(page._page_box, box, None, layout_children=False)
+        for entries in page.forms.values():
+            for i, (field, _) in enumerate(entries):
+                if field is box:
+                    entries[i] = (field, rectangle_aabb(None, box.content_box_x(), box.content_box_y(),
+                                                        box.width, box.height))
         changed += 1
     return changed
 
 
 def fill_rules(rendered) -> str:
-    """The same change as ``fill_in_place``, as CSS for a second layout."""
-    rules = []
-    for _, box, _, grow in _fills(rendered):
-        name = box.element.get("name")
-        if grow is None:
-            rules.append(f"#notes-{name} {{ display: none; }}")
-        else:
-            rules.append(f'textarea[name="{name}"] {{ height: {box.height + grow:.3f}px; }}')
-    return "\n".join(rules)
+    """The growth ``fill_in_place`` makes, as CSS for a second layout."""
+    return "\n".join(f'textarea[name="{box.element.get("name")}"] {{ height: {box.height + grow:.3f}px; }}'
+                     for _, box, _, grow in _fills(rendered) if grow is not None)
 
 
 def _line_pitch(box) -> float:

@@ -7,6 +7,7 @@
   row, ``/Row`` when it heads a body row, as the templates write them).
 - Internal links are named by their anchor id (``/Contents (session-2)``): each gets the words the
   link shows instead (taken from the HTML it was made from).
+- Fields marked ``class="centred"`` in the HTML (the certificate's name) get ``/Q 1``.
 - Pages with annotations get ``/Tabs /S`` (tab order follows the structure, as PDF/UA asks).
 """
 
@@ -29,11 +30,15 @@ class _LinkWords(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.words: dict[str, str] = {}
+        self.centred: set[str] = set()  # names of fields whose typed text is centred (/Q 1)
         self._open: list[tuple[str, list[str]]] = []
 
     def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
         if tag == "a":
-            self._open.append((dict(attrs).get("href") or "", []))
+            self._open.append((attributes.get("href") or "", []))
+        if tag == "input" and "centred" in (attributes.get("class") or "").split() and attributes.get("name"):
+            self.centred.add(attributes["name"])
 
     def handle_data(self, data):
         for _, parts in self._open:
@@ -47,10 +52,14 @@ class _LinkWords(HTMLParser):
                 self.words.setdefault(href, text)
 
 
-def link_words(html: str) -> dict[str, str]:
+def read_html(html: str) -> _LinkWords:
     parser = _LinkWords()
     parser.feed(html)
-    return parser.words
+    return parser
+
+
+def link_words(html: str) -> dict[str, str]:
+    return read_html(html).words
 
 
 def _kids(node) -> list:
@@ -97,8 +106,18 @@ def finish(path: Path, html: str) -> None:
             reachable = {e.objgen for e in elements if e.is_indirect}
             _artifacts(pdf, root, reachable)
             _scopes(elements)
-        _links(pdf, link_words(html))
+        facts = read_html(html)
+        _links(pdf, facts.words)
+        _centre(pdf, facts.centred)
         pdf.save(path)
+
+
+def _centre(pdf, names: set[str]) -> None:
+    """Typed text in these fields is centred (the certificate's name line): /Q 1."""
+    form = pdf.Root.get("/AcroForm")
+    for field in (form.get("/Fields", []) if form is not None else []):
+        if str(field.get("/T", "")) in names:
+            field.Q = 1
 
 
 def _artifacts(pdf, root, reachable: set) -> None:
