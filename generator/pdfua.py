@@ -109,7 +109,7 @@ def finish(path: Path, html: str) -> None:
         facts = read_html(html)
         _links(pdf, facts.words)
         _centre(pdf, facts.centred)
-        pdf.save(path)
+        pdf.save(path, deterministic_id=True)  # reproducible builds: the same input gives the same bytes
 
 
 def _centre(pdf, names: set[str]) -> None:
