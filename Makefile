@@ -29,10 +29,15 @@ $(ZSTAMP): $(STAMP) pyproject.toml
 	touch $(ZSTAMP)
 
 # WeasyPrint needs Pango; Debian-based machines of ours have it already.
+# The print-quality tests rasterise PDF pages with poppler's pdftoppm (poppler-utils).
 system:
 	@$(PY) -c "import weasyprint" 2>/dev/null || { \
 	  echo "WeasyPrint cannot find Pango. Install it with:"; \
 	  echo "  apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; exit 1; }
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "pdftoppm is missing: run 'apt-get install poppler-utils' as root"; exit 1; fi; }
 
 # The browser tests drive Debian's Chromium (no browser download).
 browser:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from .guides import check_guides  # noqa: F401  (part of this module's API: validate checks guides too)
 from .load import Document, load_file, load_text
 from .model import SPECIAL_PARTIES, Programme, goal_field_keys
-from .problems import Problem, display_path
+from .problems import Problem, display_path, has_errors
 
 
 @dataclass
@@ -420,7 +420,48 @@ def check_document(doc: Document, *, guides_dir: Path | None = None,
         problems += _drop_typo_echoes([_error_to_problem(doc, e) for e in exc.errors()])
         return None, _dedupe(problems)
     problems += _Checker(doc, prog, guides_dir, expected_id).run()
-    return (None if problems else prog), _dedupe(problems)
+    problems += comma_fragments(doc)
+    return (None if has_errors(problems) else prog), _dedupe(problems)
+
+
+_REFERENCE_LISTS = ("with", "for", "owner", "collected_by")
+
+
+def comma_fragments(doc: Document) -> list[Problem]:
+    """Warn about list items that look like the tail of the item before, cut at a comma.
+
+    ``steps: [Note one thing, even small.]`` is a YAML flow list of two items, "Note one thing" and
+    "even small.". Two items written on one line, the second starting in lower case and the first
+    not ending a sentence, are almost always that slip.
+    """
+    found = []
+    for path, value in _walk_lists(doc.data):
+        if path and path[-1] in _REFERENCE_LISTS:
+            continue  # lists of names (roles, check-ins), not sentences
+        for i in range(1, len(value)):
+            before, item = value[i - 1], value[i]
+            if not (isinstance(before, str) and isinstance(item, str)) or not item[:1].islower():
+                continue
+            if re.fullmatch(r"[a-z0-9_-]+", item) or re.fullmatch(r"[a-z0-9_-]+", before):
+                continue  # ids (roles, keys), not prose
+            here, there = doc.where(path + (i,)), doc.where(path + (i - 1,))
+            if here[0] != there[0] or before.rstrip()[-1:] in ".!?:;":
+                continue
+            joined = f"{before}, {item}"
+            found.append(Problem(doc.file, here[0], here[1],
+                                 f"list item '{item}' looks like the end of '{before}', split at a comma",
+                                 f"quote the whole item (\"{joined}\") or write one item per line", "warning"))
+    return found
+
+
+def _walk_lists(data: Any, path: tuple[Any, ...] = ()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _walk_lists(value, path + (key,))
+    elif isinstance(data, list):
+        yield path, data
+        for i, value in enumerate(data):
+            yield from _walk_lists(value, path + (i,))
 
 
 def _drop_typo_echoes(problems: list[Problem]) -> list[Problem]:

@@ -170,3 +170,21 @@ def test_question_mark_in_a_bracket_list_is_just_text(tmp_path):
                                   "Email [the coordinator](mailto:coordinator@example.org)", "See [below](#agenda)"])
 def test_ordinary_text_is_not_mistaken_for_html_or_links(tmp_path, text):
     assert validate_text(tmp_path, GOOD.replace("summary: Junior engineers", f"summary: {text} Junior engineers")) == []
+
+
+def test_flow_list_split_at_a_comma_is_a_warning(contract_text):
+    from generator.validate import check_text
+
+    text = contract_text.replace("steps: [", "steps: [Note one thing, even small., ", 1)
+    assert text != contract_text
+    prog, problems = check_text(text, "programs/bridge-builders.yaml", expected_id="bridge-builders")
+    warnings = [p for p in problems if p.severity == "warning"]
+    assert prog is not None and len(warnings) == 1
+    assert "'even small.' looks like the end of 'Note one thing', split at a comma" in warnings[0].message
+    assert 'quote the whole item ("Note one thing, even small.")' in warnings[0].hint
+    line = text.splitlines()[warnings[0].line - 1]
+    assert "even small." in line
+    # one item per line, or a sentence that ends before the next: no warning
+    fine = contract_text.replace("steps: [", "steps: [Note one thing., even small, ", 1)
+    assert [p for p in check_text(fine, "programs/bridge-builders.yaml", expected_id="bridge-builders")[1]
+            if p.severity == "warning"] == []
