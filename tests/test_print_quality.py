@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from conftest import REPO
 from generator.project import Project
+from generator.settings import Settings
 from generator.validate import load_programmes
 from generator.workbook import build_pdfs
 
@@ -35,7 +36,7 @@ def library_pdfs() -> list[Path]:
     loaded, problems = load_programmes([project.programs_dir], guides_dir=project.guides_dir, root=REPO)
     assert not [p for p in problems if p.severity == "error"], problems
     programmes = [item.programme for item in loaded if item.programme and item.programme.status == "published"]
-    built = build_pdfs(project, programmes, jobs=2, progress=lambda *a: None)
+    built = build_pdfs(project, programmes, settings=Settings(jobs=2), progress=lambda *a: None)
     paths = sorted(pdf.folder / pdf.site_path for pdf in built)
     assert len(paths) >= 7 * 4
     return paths
