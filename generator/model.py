@@ -1,4 +1,4 @@
-"""Step 2: the typed programme, as written in ``shared/program-format.md``.
+"""Step 2: the typed programme (the format designers read about in ``guides/editing-programmes.md``).
 
 Pydantic models with ``extra="forbid"`` give us unknown-key detection, type checks and the
 JSON Schema for editors. Cross-references and content rules live in ``validate``.
