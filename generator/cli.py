@@ -53,7 +53,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validate import check_guides, load_programmes
+    from .guides import check_guides
+    from .validate import load_programmes
 
     project = Project.find()
     paths = [Path(p) for p in args.paths] or [project.programs_dir]

@@ -47,7 +47,7 @@ def markdown_html(text: str | None, *, inline: bool = False) -> Markup:
         return text
     if not text:
         return Markup("")
-    html = clean_html(_MD.reset().convert(str(text))).strip()
+    html = clean_html(unsanitized_markdown(text)).strip()
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)

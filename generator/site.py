@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .guides import guide_files
+from .guides import check_guides, guide_files
 from .model import Programme
 from .pages import catalogue, navigation, programme_pages
 from .problems import Problem, has_errors
 from .project import Project
-from .validate import check_guides, load_programmes
+from .validate import load_programmes
 
 
 @dataclass

@@ -17,7 +17,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .guides import check_guides  # noqa: F401  (part of this module's API: validate checks guides too)
 from .load import Document, load_file, load_text
 from .model import SPECIAL_PARTIES, Programme, goal_field_keys
 from .problems import Problem, display_path, has_errors
