@@ -12,13 +12,14 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .load import Document, load_file, load_text
 from .model import SPECIAL_PARTIES, Programme, goal_field_keys
 from .problems import Problem, display_path
+from .rules import problem
 
 
 @dataclass
@@ -145,7 +146,7 @@ def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
         where = f" in '{parent[-1]}'" if parent and isinstance(parent[-1], str) else ""
         if parent and isinstance(parent[-1], int) and len(parent) > 1:
             where = f" in item {parent[-1] + 1} of '{parent[-2]}'"
-        return Problem(file, line, col, f"missing required key '{name}'{where}", f"add '{name}: ...'")
+        return problem("HB202", file, line, col, key=name, where=where)
     path, _ = _data_path(data, loc)
     name = next((str(s) for s in reversed(path) if isinstance(s, str)), "value")
     value = err.get("input")
@@ -154,35 +155,52 @@ def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
         model = _model_at(path[:-1])
         allowed = _field_names(model) if model else []
         suggestion = _suggest(str(path[-1]), allowed)
-        hint = "fix the spelling" if suggestion else (
+        fix = "fix the spelling" if suggestion else (
             f"allowed keys here: {', '.join(allowed)}" if allowed else "remove it")
-        return Problem(file, line, col, f"unknown key '{path[-1]}'{suggestion}", hint)
+        return problem("HB201", file, line, col, key=path[-1], suggestion=suggestion, fix=fix)
     # a list or mapping is best pointed at by its key; a single value by the value itself
     line, col = doc.where(path, key=isinstance(value, (list, dict)))
     if kind in _TYPE_WORDS:
-        hint = ""
+        fix = ""
         if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
-            hint = "a ': ' inside the text made YAML read it as 'key: value'; put the whole text in quotes"
-        return Problem(file, line, col, f"'{name}' should be {_TYPE_WORDS[kind]}, not {_describe(value)}", hint)
+            fix = "a ': ' inside the text made YAML read it as 'key: value'; put the whole text in quotes"
+        return problem("HB203", file, line, col, key=name, expected=_TYPE_WORDS[kind], found=_describe(value), fix=fix)
     if kind == "literal_error":
         expected = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
-        return Problem(file, line, col,
-                       f"'{name}' cannot be {_describe(value)}{_suggest(str(value), expected)}",
-                       f"choose one of: {', '.join(expected)}")
+        return problem("HB204", file, line, col, key=name, found=_describe(value),
+                       suggestion=_suggest(str(value), expected), choices=", ".join(expected))
     if kind == "string_pattern_mismatch":
-        what, hint = _PATTERN_WORDS.get(name, ("in the expected form", err["msg"]))
+        form, fix = _PATTERN_WORDS.get(name, ("in the expected form", err["msg"]))
         if name == "id" or (len(path) >= 2 and path[-1] == "id"):
-            what, hint = _PATTERN_WORDS["id"]
-        return Problem(file, line, col, f"'{name}' must be {what}, not {_describe(value)}", hint)
+            form, fix = _PATTERN_WORDS["id"]
+        return problem("HB205", file, line, col, key=name, form=form, found=_describe(value), fix=fix)
     if kind in ("too_short", "too_long"):
         limit = err.get("ctx", {}).get("min_length" if kind == "too_short" else "max_length")
-        word = "at least" if kind == "too_short" else "at most"
-        return Problem(file, line, col, f"'{name}' needs {word} {limit} item(s)", "add the missing entries")
+        return problem("HB206", file, line, col, key=name, bound="at least" if kind == "too_short" else "at most",
+                       limit=limit)
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return Problem(file, line, col, f"'{name}' is out of range: {err['msg'].lower()} (got {_describe(value)})")
+        return problem("HB207", file, line, col, key=name, detail=err["msg"].lower(), found=_describe(value))
     if kind == "string_too_short":
-        return Problem(file, line, col, f"'{name}' must not be empty", "write a value or remove the key")
-    return Problem(file, line, col, f"'{name}': {err['msg']}")
+        return problem("HB208", file, line, col, key=name)
+    return problem("HB209", file, line, col, key=name, detail=err["msg"])
+
+
+def _structure_problems(doc: Document, errors: list[dict[str, Any]]) -> list[Problem]:
+    """Pydantic's errors as problems; a misspelt required key is reported once, as the typo."""
+    typos: set[tuple[tuple[Any, ...], str]] = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            path, _ = _data_path(doc.data, tuple(err["loc"]))
+            model = _model_at(path[:-1])
+            close = difflib.get_close_matches(str(path[-1]), _field_names(model) if model else [], n=1, cutoff=0.6)
+            if close:
+                typos.add((path[:-1], close[0]))
+    out = []
+    for err in errors:
+        if err["type"] == "missing" and (_data_path(doc.data, tuple(err["loc"])[:-1])[0], str(err["loc"][-1])) in typos:
+            continue
+        out.append(_error_to_problem(doc, err))
+    return out
 
 
 # ---------------------------------------------------------------- content safety
@@ -198,25 +216,22 @@ _BARE_URL = re.compile(r"\b(?:https?|ftp|file|sftp|smb)://\S*|\bwww\.[a-z0-9-]+\
 _REF_IMAGE = re.compile(r"!\[[^\]]*\]\s*\[")
 
 
-def _text_problems(text: str) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
+def _text_problems(text: str) -> list[tuple[str, dict[str, Any]]]:
+    """(rule code, facts) for every way ``text`` would make a reader's browser load or run something."""
+    found: list[tuple[str, dict[str, Any]]] = []
     if m := _HTML.search(text):
-        found.append((f"raw HTML is not allowed in programme text (found '{m.group(0).strip()}…')",
-                      "write plain Markdown; use **bold** or *italics* for emphasis"))
+        found.append(("HB301", {"found": m.group(0).strip()}))
     targets = [(bang == "!", target) for bang, target in _INLINE_LINK.findall(text)]
     targets += [(False, t) for t in _REF_DEF.findall(text)]
     for is_image, target in targets:
         if is_image:
-            found.append((f"images are not allowed in programme text ('{target}')",
-                          "describe it in words; programme text may not load files"))
+            found.append(("HB302", {"target": f" ('{target}')"}))
         elif not (target.startswith("#") or target.lower().startswith("mailto:")):
-            found.append((f"links to files or web addresses are not allowed in programme text ('{target}')",
-                          "name the resource in words, or link a guide with the training 'guide' key"))
+            found.append(("HB303", {"target": target}))
     if _REF_IMAGE.search(text):
-        found.append(("images are not allowed in programme text", "describe it in words"))
+        found.append(("HB302", {"target": ""}))
     if not targets and (m := _BARE_URL.search(text)):
-        found.append((f"web addresses are not allowed in programme text ('{m.group(0)}')",
-                      "name the resource in words; the handbook never points readers at outside files"))
+        found.append(("HB304", {"target": m.group(0)}))
     return found
 
 
@@ -233,110 +248,182 @@ def _walk_strings(data: Any, path: tuple[Any, ...] = ()):
 
 # ---------------------------------------------------------------- cross references
 
+@dataclass
+class _Parts:
+    """What can be read of a programme, section by section, even when the whole does not validate.
+
+    Each top-level section (and each item of a top-level list) is validated on its own; a part that
+    fails is None. The programme checks then run on every part that could be read, so a typo in one
+    session does not hide a dangling role or a timing error in another.
+    """
+
+    id: str | None = None
+    version: str | None = None
+    roles: list[Any] | None = None
+    purpose: Any = None
+    schedule: Any = None
+    goal_format: Any = None
+    training: list[Any] | None = None
+    sessions: list[Any] | None = None
+    checkins: list[Any] | None = None
+    changelog: list[Any] | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> "_Parts":
+        parts = cls()
+        for name in ("id", "version", "purpose", "schedule", "goal_format"):
+            setattr(parts, name, _part(name, data.get(name)))
+        for name in ("roles", "training", "sessions", "checkins", "changelog"):
+            raw = data.get(name)
+            if raw is None and not Programme.model_fields[name].is_required():
+                raw = []  # left out: no items (a required list left out is unknown, not empty)
+            if isinstance(raw, list):
+                item_type = typing.get_args(_unwrap(Programme.model_fields[name].annotation)[0])[0]
+                setattr(parts, name, [_part_of(item_type, item) for item in raw])
+        return parts
+
+    def session_minutes(self, session: Any) -> int | None:
+        return session.minutes or (self.schedule.session_minutes if self.schedule else None)
+
+
+def _part_of(annotation: Any, value: Any) -> Any:
+    try:
+        return TypeAdapter(annotation).validate_python(value)
+    except ValidationError:
+        return None
+
+
+def _part(name: str, value: Any) -> Any:
+    info = Programme.model_fields[name]
+    if value is None and not info.is_required():
+        return info.get_default()
+    annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return _part_of(annotation, value) if value is not None else None
+
+
+def _raw(data: Any, *path: Any) -> Any:
+    for step in path:
+        if isinstance(data, dict) and isinstance(step, str):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
 class _Checker:
-    def __init__(self, doc: Document, prog: Programme, guides_dir: Path | None, expected_id: str | None):
+    def __init__(self, doc: Document, prog: Programme | _Parts, guides_dir: Path | None, expected_id: str | None):
         self.doc = doc
         self.prog = prog
         self.guides_dir = guides_dir
         self.expected_id = expected_id
         self.problems: list[Problem] = []
+        raw_roles = _raw(doc.data, "roles")
+        # roles as written, even those that fail validation for another reason (None: no list of roles)
+        self.role_ids: list[str] | None = [
+            item["id"] for item in raw_roles if isinstance(item, dict) and isinstance(item.get("id"), str)
+        ] if isinstance(raw_roles, list) else None
 
-    def add(self, path: tuple[Any, ...], message: str, hint: str = "", *, key: bool = False) -> None:
-        line, col = self.doc.where(path, key=key)
-        self.problems.append(Problem(self.doc.file, line, col, message, hint))
+    def add(self, code: str, path: tuple[Any, ...], *, at_key: bool = False, **facts: Any) -> None:
+        line, col = self.doc.where(path, key=at_key)
+        self.problems.append(problem(code, self.doc.file, line, col, **facts))
 
-    def role_ref(self, path: tuple[Any, ...], ref: str, *, key: bool = False, special: bool = True) -> None:
-        ids = [r.id for r in self.prog.roles]
-        if ref in ids or (special and ref in SPECIAL_PARTIES):
+    def role_ref(self, path: tuple[Any, ...], ref: str, *, key: bool = False) -> None:
+        ids = self.role_ids
+        if ids is None or ref in ids or ref in SPECIAL_PARTIES:
             return
-        self.add(path, f"unknown role '{ref}'{_suggest(ref, ids)}",
-                 f"roles defined in this programme: {', '.join(ids)}", key=key)
+        self.add("HB404", path, at_key=key, role=ref, suggestion=_suggest(ref, ids), roles=", ".join(ids))
+
+    def refs(self, path: tuple[Any, ...], refs: list[str]) -> None:
+        """Role ids written as a list, or as one word that the model turned into a list."""
+        listed = isinstance(_raw(self.doc.data, *path), list)
+        for j, ref in enumerate(refs):
+            self.role_ref(path + (j,) if listed else path, ref)
 
     def run(self) -> list[Problem]:
         p = self.prog
-        if self.expected_id is not None and p.id != self.expected_id:
-            self.add(("id",), f"id '{p.id}' does not match the file name '{self.expected_id}.yaml'",
-                     f"rename the file to '{p.id}.yaml' or set 'id: {self.expected_id}'")
-        seen: dict[str, int] = {}
-        for i, role in enumerate(p.roles):
+        if self.expected_id is not None and p.id is not None and p.id != self.expected_id:
+            self.add("HB401", ("id",), id=p.id, stem=self.expected_id)
+        seen: set[str] = set()
+        for i, role in enumerate(p.roles or []):
+            if role is None:
+                continue
             if role.id in seen:
-                self.add(("roles", i, "id"), f"role id '{role.id}' is used twice",
-                         "give each role its own id")
-            seen[role.id] = i
-        for i, outcome in enumerate(p.purpose.outcomes):
-            self.role_ref(("purpose", "outcomes", i, "role"), outcome.role)
-        for i, owner in enumerate(p.goal_format.owner):
-            path = ("goal_format", "owner", i) if isinstance(self.doc.data["goal_format"].get("owner"), list) else ("goal_format", "owner")
-            self.role_ref(path, owner, special=True)
-        self.goal_format()
+                self.add("HB403", ("roles", i, "id"), id=role.id)
+            seen.add(role.id)
+        if p.purpose is not None:
+            for i, outcome in enumerate(p.purpose.outcomes):
+                self.role_ref(("purpose", "outcomes", i, "role"), outcome.role)
+        if p.goal_format is not None:
+            self.refs(("goal_format", "owner"), p.goal_format.owner)
+            self.goal_format()
         self.training()
         self.sessions()
-        n = len(p.sessions)
-        for i, checkin in enumerate(p.checkins):
-            if checkin.after_session > n:
-                self.add(("checkins", i, "after_session"),
-                         f"check-in '{checkin.title}' comes after session {checkin.after_session}, "
-                         f"but the programme has {n} session(s)", f"use a number from 1 to {n}")
-            for j, who in enumerate(checkin.with_):
-                path = ("checkins", i, "with", j) if isinstance(self.doc.data["checkins"][i].get("with"), list) else ("checkins", i, "with")
-                self.role_ref(path, who)
+        for i, checkin in enumerate(p.checkins or []):
+            if checkin is None:
+                continue
+            n = len(p.sessions) if p.sessions is not None else None
+            if n is not None and checkin.after_session > n:
+                self.add("HB414", ("checkins", i, "after_session"), title=checkin.title,
+                         after=checkin.after_session, sessions=n)
+            self.refs(("checkins", i, "with"), checkin.with_)
         self.changelog()
         return self.problems
 
     def goal_format(self) -> None:
         fmt = self.prog.goal_format
         if fmt.name == "custom" and not fmt.fields:
-            self.add(("goal_format", "name"), "a custom goal format needs 'fields'",
-                     "list the fields: '- key: ...\\n  label: ...\\n  prompt: ...'")
+            self.add("HB405", ("goal_format", "name"))
         keys: set[str] = set()
         for i, field in enumerate(fmt.fields):
             if field.key in keys:
-                self.add(("goal_format", "fields", i, "key"), f"goal field '{field.key}' is listed twice")
+                self.add("HB406", ("goal_format", "fields", i, "key"), key=field.key)
             keys.add(field.key)
         known = goal_field_keys(fmt)
         for i, example in enumerate(fmt.examples):
             if isinstance(example, dict):
                 for key in example:
                     if key not in known and key not in ("text", "title"):
-                        self.add(("goal_format", "examples", i, key),
-                                 f"goal example uses '{key}', which is not a field of the {fmt.name} format{_suggest(key, known)}",
-                                 f"fields: {', '.join(known)}", key=True)
+                        self.add("HB407", ("goal_format", "examples", i, key), at_key=True, key=key, format=fmt.name,
+                                 suggestion=_suggest(key, known), fields=", ".join(known))
 
     def training(self) -> None:
         ids: set[str] = set()
-        n = len(self.prog.sessions)
-        for i, module in enumerate(self.prog.training):
+        sessions = self.prog.sessions
+        for i, module in enumerate(self.prog.training or []):
+            if module is None:
+                continue
             if module.id in ids:
-                self.add(("training", i, "id"), f"training id '{module.id}' is used twice")
+                self.add("HB408", ("training", i, "id"), id=module.id)
             ids.add(module.id)
-            raw_for = self.doc.data["training"][i].get("for")
-            for j, role in enumerate(module.for_):
-                self.role_ref(("training", i, "for", j) if isinstance(raw_for, list) else ("training", i, "for"), role)
-            if module.when.startswith("week-") and int(module.when[5:]) > n:
-                self.add(("training", i, "when"), f"'{module.when}' is after the last session (week {n})",
-                         f"use week-1 … week-{n}, 'before-kickoff' or 'any'")
+            self.refs(("training", i, "for"), module.for_)
+            if sessions is not None and module.when.startswith("week-") and int(module.when[5:]) > len(sessions):
+                self.add("HB409", ("training", i, "when"), when=module.when, sessions=len(sessions))
             if module.guide is not None:
                 self.guide(("training", i, "guide"), module.guide)
 
     def guide(self, path: tuple[Any, ...], guide: str) -> None:
         parts = Path(guide).parts
         if guide.startswith(("/", "\\")) or ".." in parts or "://" in guide or not guide.endswith(".md"):
-            self.add(path, f"guide '{guide}' must be a Markdown page inside guides/",
-                     "write a path such as 'training/active-listening.md'")
+            self.add("HB410", path, guide=guide)
             return
         if self.guides_dir is not None and not (self.guides_dir / guide).is_file():
-            self.add(path, f"guide '{guide}' does not exist under guides/",
-                     f"create guides/{guide} or fix the path")
+            self.add("HB411", path, guide=guide)
 
     def sessions(self) -> None:
         p = self.prog
-        for i, session in enumerate(p.sessions):
-            if session.number != i + 1:
-                self.add(("sessions", i, "number"),
-                         f"sessions must be numbered 1, 2, 3 … without gaps: expected {i + 1} here, found {session.number}",
-                         "renumber the sessions in order")
+        sessions = p.sessions or []
+        for i, session in enumerate(sessions):
+            number = session.number if session is not None else _raw(self.doc.data, "sessions", i, "number")
+            if not isinstance(number, int) or isinstance(number, bool):
+                break  # a number that cannot be read is reported already; the order is unknown from here
+            if number != i + 1:
+                self.add("HB412", ("sessions", i, "number"), expected=i + 1, found=number)
                 break
-        for i, session in enumerate(p.sessions):
+        for i, session in enumerate(sessions):
+            if session is None:
+                continue
             base = ("sessions", i)
             for role in session.prep:
                 self.role_ref(base + ("prep", role), role, key=True)
@@ -348,24 +435,18 @@ class _Checker:
                 if item.lead is not None:
                     self.role_ref(base + ("agenda", j, "lead"), item.lead)
             length = p.session_minutes(session)
-            if total > length:
-                self.add(base + ("agenda",),
-                         f"the agenda of session {session.number} adds up to {total} minutes, "
-                         f"but the session lasts {length}",
-                         f"shorten the steps or set 'minutes: {total}' on the session", key=True)
+            if length is not None and total > length:
+                self.add("HB413", base + ("agenda",), at_key=True, number=session.number, total=total, length=length)
 
     def changelog(self) -> None:
-        log = self.prog.changelog
+        log = self.prog.changelog or []
         if not log:
             return
-        if log[0].version != self.prog.version:
-            self.add(("changelog", 0, "version"),
-                     f"the newest changelog entry is {log[0].version} but the programme's version is {self.prog.version}",
-                     "add a changelog entry for the new version at the top (newest first)")
+        if log[0] is not None and self.prog.version is not None and log[0].version != self.prog.version:
+            self.add("HB415", ("changelog", 0, "version"), logged=log[0].version, version=self.prog.version)
         for i in range(1, len(log)):
-            if log[i].date > log[i - 1].date:
-                self.add(("changelog", i, "date"), "changelog entries must be newest first",
-                         "move the newest entry to the top")
+            if log[i] is not None and log[i - 1] is not None and log[i].date > log[i - 1].date:
+                self.add("HB416", ("changelog", i, "date"))
                 break
 
 
@@ -392,7 +473,7 @@ def check_guides(guides_dir: Path, root: Path | None = None) -> list[Problem]:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            problems.append(Problem(shown, 1, 1, "the page is not readable UTF-8 text", "save it as UTF-8"))
+            problems.append(problem("HB501", shown, 1, 1))
             continue
         in_code = False
         for number, line in enumerate(text.splitlines(), 1):
@@ -401,14 +482,11 @@ def check_guides(guides_dir: Path, root: Path | None = None) -> list[Problem]:
             if in_code or line.startswith("    "):
                 continue
             line = re.sub(r"`[^`]*`", "", line)  # inline code is shown, not run
-            for pattern, message in (
-                (_FETCHING_TAG, "HTML that loads a resource (<{0}>) is not allowed in a guide"),
-                (_REMOTE_IMAGE, "images must be files inside guides/, not '{0}'"),
-                (_REMOTE_URL_IN_CSS, "CSS that loads a resource from elsewhere is not allowed in a guide"),
-            ):
+            for pattern, code, fact in ((_FETCHING_TAG, "HB502", "tag"), (_REMOTE_IMAGE, "HB503", "target"),
+                                        (_REMOTE_URL_IN_CSS, "HB504", "")):
                 if m := pattern.search(line):
-                    problems.append(Problem(shown, number, m.start() + 1, message.format(m.group(1) if m.groups() else ""),
-                                            "the handbook is self-contained: keep images beside the page and use Markdown"))
+                    facts = {fact: m.group(1)} if fact else {}
+                    problems.append(problem(code, shown, number, m.start() + 1, **facts))
     return problems
 
 
@@ -416,27 +494,20 @@ def check_guides(guides_dir: Path, root: Path | None = None) -> list[Problem]:
 
 def check_document(doc: Document, *, guides_dir: Path | None = None,
                    expected_id: str | None = None) -> tuple[Programme | None, list[Problem]]:
-    """Validate loaded data; returns the programme (None if invalid) and all problems."""
+    """Validate loaded data; returns the programme (None if invalid) and all problems at once."""
     problems: list[Problem] = []
     for path, text in _walk_strings(doc.data):
-        for message, hint in _text_problems(text):
+        for code, facts in _text_problems(text):
             line, col = doc.where(path)
-            problems.append(Problem(doc.file, line, col, message, hint))
+            problems.append(problem(code, doc.file, line, col, **facts))
     try:
-        prog = Programme.model_validate(doc.data)
+        prog: Programme | _Parts = Programme.model_validate(doc.data)
+        valid = True
     except ValidationError as exc:
-        problems += _drop_typo_echoes([_error_to_problem(doc, e) for e in exc.errors()])
-        return None, _dedupe(problems)
+        problems += _structure_problems(doc, exc.errors())
+        prog, valid = _Parts.of(doc.data), False
     problems += _Checker(doc, prog, guides_dir, expected_id).run()
-    return (None if problems else prog), _dedupe(problems)
-
-
-def _drop_typo_echoes(problems: list[Problem]) -> list[Problem]:
-    """A misspelt required key shows up twice (unknown + missing): keep only the typo."""
-    suggested = {m.group(1) for p in problems if (m := re.search(r"did you mean '([^']+)'", p.message))}
-    return [p for p in problems
-            if not (p.message.startswith("missing required key") and
-                    re.search(r"key '([^']+)'", p.message).group(1) in suggested)]
+    return (prog if valid and not problems else None), _dedupe(problems)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -465,7 +536,7 @@ def programme_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Problem(path.as_posix(), 0, 0, "no such file or folder"))
+            problems.append(problem("HB101", path.as_posix(), 0, 0, reason="no such file or folder"))
     return files, problems
 
 
@@ -482,15 +553,14 @@ def load_programmes(paths: list[Path], *, guides_dir: Path | None, root: Path | 
         problems += found
         loaded.append(Loaded(path, doc, prog))
     owners: dict[str, Loaded] = {}
-    for item in loaded:
-        if item.programme is None:
+    for item in loaded:  # every id that could be read, even in a file with other problems
+        pid = _raw(item.doc.data, "id")
+        if not isinstance(pid, str):
             continue
-        pid = item.programme.id
         if pid in owners:
             line, col = item.doc.where(("id",))
-            problems.append(Problem(item.doc.file, line, col,
-                                    f"programme id '{pid}' is already used by {owners[pid].doc.file}",
-                                    "give each programme its own id"))
+            problems.append(problem("HB402", item.doc.file, line, col, id=pid, other=owners[pid].doc.file))
+            item.programme = None
         else:
             owners[pid] = item
     return loaded, problems

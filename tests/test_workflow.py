@@ -51,7 +51,7 @@ def test_github_annotation_for_unknown_top_level_key(tmp_path):
     root = make_project(tmp_path, {"bridge-builders": text})
     run = run_handbook(root, "validate", "--format", "github")
     assert run.returncode == 1
-    assert "::error file=programs/bridge-builders.yaml,line=7,col=1::unknown key 'sumary' (did you mean 'summary'?)" in run.stdout
+    assert "::error file=programs/bridge-builders.yaml,line=7,col=1,title=HB201::unknown key 'sumary' (did you mean 'summary'?)" in run.stdout
 
 
 def test_fortnightly_calendar_has_second_session_two_weeks_later(tmp_path):
