@@ -43,7 +43,11 @@ _TextInput = Union[str, int, float]
 Text = Annotated[str, BeforeValidator(_as_text, json_schema_input_type=_TextInput)]
 Markdown = Annotated[str, BeforeValidator(_as_text, json_schema_input_type=_TextInput)]
 Slug = Annotated[str, Field(pattern=SLUG)]
-SemVer = Annotated[str, BeforeValidator(_as_text), Field(pattern=SEMVER)]
+SemVer = Annotated[str, BeforeValidator(_as_text, json_schema_input_type=Annotated[str, Field(pattern=SEMVER)]),
+                   Field(pattern=SEMVER)]
+WHEN = r"^(before-kickoff|any|week-[1-9][0-9]*)$"
+LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+FIELD_KEY = r"^[a-z][a-z0-9_-]*$"
 MarkdownList = Annotated[list[Markdown], BeforeValidator(_as_list, json_schema_input_type=Union[Markdown, list[Markdown]])]
 RoleRef = Annotated[str, Field(min_length=1)]
 RoleRefs = Annotated[list[RoleRef], BeforeValidator(_as_list, json_schema_input_type=Union[RoleRef, list[RoleRef]])]
@@ -123,7 +127,7 @@ class Schedule(Node):
 
 
 class GoalField(Node):
-    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")] = Field(
+    key: Annotated[str, Field(pattern=FIELD_KEY)] = Field(
         description="Field key; a built-in key (e.g. 'specific') overrides that field's label or prompt.",
         examples=["specific"])
     label: Text | None = Field(None, description="Heading of the field in the goal sheet.", examples=["Specific"])
@@ -163,7 +167,8 @@ class Training(Node):
     for_: RoleRefs = Field(alias="for", min_length=1, description="Role(s) who take this training.",
                            examples=[["mentor"]])
     minutes: Minutes | None = Field(None, description="Length of the training in minutes.", examples=[60])
-    when: Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^(before-kickoff|any|week-[1-9][0-9]*)$")] = Field(
+    when: Annotated[str, BeforeValidator(_as_text, json_schema_input_type=Annotated[str, Field(pattern=WHEN)]),
+                    Field(pattern=WHEN)] = Field(
         "before-kickoff", description="When to take it: 'before-kickoff', 'any' or 'week-N' (N up to the number of sessions).",
         examples=["week-2"])
     objectives: MarkdownList = Field([], description="What participants can do afterwards.",
@@ -261,7 +266,7 @@ class Programme(Node):
                             examples=["1.2.0"])
     status: Literal["draft", "published"] = Field(
         "published", description="'draft' programmes are built only with --drafts.", examples=["draft"])
-    language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = Field(
+    language: Annotated[str, Field(pattern=LANGUAGE)] = Field(
         "en", description="Language of the programme's text; labels around it follow (e.g. 'en', 'fr').", examples=["fr"])
     model: Literal[MODELS] = Field(  # type: ignore[valid-type]
         description="The mentoring model: " + ", ".join(MODELS) + ".", examples=["reverse-technical"])
