@@ -75,7 +75,7 @@ class Node(BaseModel):
 
 class Outcome(Node):
     role: RoleRef = Field(description="Role id whose learning this describes.", examples=["mentor"])
-    learns: Markdown = Field(description="What this role should learn.", examples=["How to give feedback upward."])
+    learns: Markdown = Field(description="What this role should learn.", examples=["How to run a one-to-one that helps."])
     evidence: Markdown | None = Field(None, description="Observable shift or indicator that shows it.",
                                       examples=["Names one change they made by session 4."])
     collected_by: _one_or_list(Text) = Field(  # type: ignore[valid-type]
@@ -85,24 +85,24 @@ class Outcome(Node):
 
 class Purpose(Node):
     statement: Markdown = Field(description="Why the programme exists, in a sentence or two.",
-                                examples=["Directors learn the tools their teams use; engineers learn how directors decide."])
+                                examples=["New managers learn from experienced ones in a safe setting."])
     organisational_goals: MarkdownList = Field([], description="The organisation's goals this programme serves.",
-                                               examples=[["Better digital decisions"]])
+                                               examples=[["Keep new managers in their first year"]])
     outcomes: list[Outcome] = Field([], description="What each role should learn, and how you will see it.")
 
 
 class Role(Node):
     id: Slug = Field(description="Short id used everywhere a role is named (prep, agenda leads, check-ins).",
                      examples=["mentor"])
-    title: Text = Field(description="The role's name as participants read it.", examples=["Engineer mentor"])
+    title: Text = Field(description="The role's name as participants read it.", examples=["Experienced manager"])
     description: Markdown | None = Field(None, description="Who takes this role, in a sentence.",
-                                         examples=["An engineer with under two years in the company."])
+                                         examples=["Has led a team for at least three years."])
     responsibilities: MarkdownList = Field([], description="What someone in this role does.",
-                                           examples=[["Prepare each session", "Give honest feedback"]])
+                                           examples=[["Read the prep sheet", "Share what went wrong, not only what went right"]])
     hours_per_week: Annotated[float, Field(ge=0, le=40)] | None = Field(
         None, description="Expected time commitment in hours per week (0 to 40).", examples=[1.5])
     benefits: MarkdownList = Field([], description="Reciprocity: what this role gains.",
-                                   examples=[["Visibility with leadership"]])
+                                   examples=[["A fresh view of their own habits"]])
     workbook: bool = Field(True, description="Print a workbook for this role (false for e.g. a coordinator).",
                            examples=[False])
     headcount: Annotated[int, Field(ge=1, le=100_000)] | None = Field(
@@ -123,7 +123,7 @@ class Schedule(Node):
     reup_after_weeks: Annotated[int, Field(gt=0, le=520)] | None = Field(
         None, description="After how many weeks pairs decide whether to continue.", examples=[12])
     pilot_size: Text | None = Field(None, description="How many pairs or groups the first cohort has.",
-                                    examples=["10 pairs"])
+                                    examples=["8 pairs"])
 
 
 class GoalField(Node):
@@ -132,7 +132,7 @@ class GoalField(Node):
         examples=["specific"])
     label: Text | None = Field(None, description="Heading of the field in the goal sheet.", examples=["Specific"])
     prompt: Markdown | None = Field(None, description="Question that helps the participant fill it in.",
-                                    examples=["Which tool, which habit?"])
+                                    examples=["Which habit, in which meeting?"])
 
 
 GoalExample = Union[Markdown, dict[str, Markdown]]
@@ -142,18 +142,18 @@ class GoalFormat(Node):
     name: Literal["SMART", "REAL", "GROW", "custom"] = Field(
         description="The goal-setting format; 'custom' uses only the fields listed here.", examples=["SMART"])
     owner: RoleRefs = Field([], description="Role(s) who write a goal (one role id or a list).",
-                            examples=[["director", "mentor"]])
+                            examples=[["mentee", "mentor"]])
     fields: list[GoalField] = Field([], description="Fields added to, or overriding, the format's built-in fields.")
     examples: _one_or_list(GoalExample) = Field(  # type: ignore[valid-type]
         [], description="Example goals: plain text, or a mapping from field key to text.",
-        examples=[["Post one useful update on the team channel every Friday for four weeks."]])
+        examples=[["Hold a fortnightly one-to-one with each report for three months."]])
 
 
 class Exercise(Node):
-    title: Text = Field(description="Name of the exercise.", examples=["Lurk with purpose"])
+    title: Text = Field(description="Name of the exercise.", examples=["Shadow a planning meeting"])
     minutes: Minutes | None = Field(None, description="How long it takes, in minutes.", examples=[15])
     steps: MarkdownList = Field([], description="The steps, in order.",
-                                examples=[["Open the team channel daily", "Note one recurring question"]])
+                                examples=[["Ask to join one meeting", "Write down two questions"]])
     notes: Markdown | None = Field(None, description="Anything else the participant should know.")
 
 
@@ -162,8 +162,8 @@ ExerciseItem = Union[Markdown, Exercise]
 
 class Training(Node):
     id: Slug = Field(description="Short id of the training module, unique in the programme.",
-                     examples=["upward-feedback"])
-    title: Text = Field(description="Name of the training module.", examples=["Upward feedback basics"])
+                     examples=["coaching-basics"])
+    title: Text = Field(description="Name of the training module.", examples=["Coaching basics"])
     for_: RoleRefs = Field(alias="for", min_length=1, description="Role(s) who take this training.",
                            examples=[["mentor"]])
     minutes: Minutes | None = Field(None, description="Length of the training in minutes.", examples=[60])
@@ -172,68 +172,68 @@ class Training(Node):
         "before-kickoff", description="When to take it: 'before-kickoff', 'any' or 'week-N' (N up to the number of sessions).",
         examples=["week-2"])
     objectives: MarkdownList = Field([], description="What participants can do afterwards.",
-                                     examples=[["Describe behaviour not character"]])
+                                     examples=[["Ask open questions"]])
     guide: Text | None = Field(None, description="A guide page for this module: a .md path under guides/.",
                                examples=["training/active-listening.md"])
     exercises: _one_or_list(ExerciseItem) = Field(  # type: ignore[valid-type]
         [], description="Exercises: a line of text, or a mapping with title, minutes, steps and notes.",
-        examples=[["Role-play a hard conversation"]])
+        examples=[["Practise a coaching conversation"]])
 
 
 class Confidentiality(Node):
     norms: Annotated[MarkdownList, Field(min_length=1)] = Field(
         description="What stays private between the participants (at least one).",
-        examples=[["What is said stays between the two of you"]])
-    exceptions: MarkdownList = Field([], description="When confidentiality does not hold.", examples=[["Risk of harm"]])
+        examples=[["Stories shared in a session are not repeated outside it"]])
+    exceptions: MarkdownList = Field([], description="When confidentiality does not hold.", examples=[["Someone is at risk of harm"]])
     administrator_sees: Markdown | None = Field(None, description="What the programme's administrators can see.",
-                                                examples=["Attendance only."])
+                                                examples=["Which sessions took place."])
     agreement: Markdown | None = Field(None, description="The confidentiality promise participants sign.",
-                                       examples=["We both keep these conversations private."])
+                                       examples=["We keep what we hear to ourselves."])
 
 
 class Agreement(Node):
     clauses: MarkdownList = Field([], description="Clauses of the mentoring agreement both parties sign.",
-                                  examples=[["Meet weekly for 45 minutes", "Either may end it without blame"]])
+                                  examples=[["Meet every second Tuesday for an hour", "Either of us may pause the pairing"]])
 
 
 class AgendaItem(Node):
     minutes: Minutes = Field(description="Length of this step in minutes.", examples=[15])
-    step: Markdown = Field(description="What happens in this step.", examples=["Introductions"])
+    step: Markdown = Field(description="What happens in this step.", examples=["Round of names and one hope each"])
     lead: RoleRef | None = Field(None, description="Role who leads the step ('coordinator', 'all' or 'both' also work).",
                                  examples=["mentor"])
 
 
 class Session(Node):
     number: Annotated[int, Field(ge=1)] = Field(description="Session number: 1, 2, 3 … in order.", examples=[1])
-    title: Text = Field(description="Title of the session.", examples=["Kick-off"])
-    purpose: Markdown | None = Field(None, description="What the session is for.", examples=["Meet and agree the goal."])
+    title: Text = Field(description="Title of the session.", examples=["Getting started"])
+    purpose: Markdown | None = Field(None, description="What the session is for.", examples=["Agree how you will work together."])
     minutes: Minutes | None = Field(None, description="Length of this session if it differs from schedule.session_minutes.",
                                     examples=[60])
     prep: dict[RoleRef, MarkdownList] = Field(
         {}, description="Preparation steps by role id ('all' for everyone).",
-        examples=[{"mentor": ["Bring a sample post"], "director": ["List the tools you open every day"]}])
+        examples=[{"mentor": ["Bring a story about your first year"], "mentee": ["Note one decision you found hard"]}])
     agenda: list[AgendaItem] = Field([], description="Timed steps of the meeting; they add up to at most the session's length.")
     exercises: dict[RoleRef, _one_or_list(ExerciseItem)] = Field(  # type: ignore[valid-type]
         {}, description="Exercises by role id ('all' for everyone).",
-        examples=[{"director": [{"title": "Lurk with purpose", "minutes": 15}]}])
-    prompts: MarkdownList = Field([], description="Conversation prompts for the meeting.", examples=[["What surprised you?"]])
+        examples=[{"mentee": [{"title": "Shadow a planning meeting", "minutes": 15}]}])
+    prompts: MarkdownList = Field([], description="Conversation prompts for the meeting.", examples=[["What would you do differently?"]])
     reflection: MarkdownList = Field([], description="Reflection questions after the meeting.",
-                                     examples=[["What will you try?"]])
+                                     examples=[["What will you change this week?"]])
     commitments: MarkdownList = Field([], description="Commitments to make before the next session.",
-                                      examples=[["Director joins two channels"]])
+                                      examples=[["Ask one team member for feedback"]])
 
 
 class Checkin(Node):
     after_session: Annotated[int, Field(ge=1)] = Field(description="The session this check-in follows.", examples=[2])
-    title: Text = Field(description="Title of the check-in.", examples=["Midpoint review"])
+    title: Text = Field(description="Title of the check-in.", examples=["Halfway conversation"])
     with_: RoleRefs = Field([], alias="with", description="Who takes part (role ids, or 'coordinator').",
                             examples=[["coordinator"]])
-    questions: MarkdownList = Field([], description="Questions to ask.", examples=[["Is the pairing working?"]])
+    questions: MarkdownList = Field([], description="Questions to ask.", examples=[["What would make the next sessions better?"]])
 
 
 class Evaluation(Node):
     questions: MarkdownList = Field([], description="Questions for participants at the end.",
-                                    examples=[["Would you recommend the programme?"]])
+                                    examples=[["What should the next cohort know?"]])
     measures: MarkdownList = Field([], description="Before/after measures of the programme itself.",
                                    examples=[["Self-rated confidence, before and after"]])
 
@@ -241,14 +241,14 @@ class Evaluation(Node):
 class Recognition(Node):
     certificate: bool = Field(False, description="Whether participants receive a certificate.", examples=[True])
     criteria: Markdown | None = Field(None, description="What earns the certificate.",
-                                      examples=["Attend all three sessions."])
+                                      examples=["Takes part in at least five of six sessions."])
 
 
 class Change(Node):
     version: SemVer = Field(description="The programme version this entry describes.", examples=["1.2.0"])
     date: dt.date = Field(description="Date of the change, YYYY-MM-DD.", examples=["2026-09-01"])
     changes: MarkdownList = Field([], description="What changed, as participants would notice it.",
-                                  examples=[["Shorter sessions"]])
+                                  examples=[["Added a session on delegation"]])
 
     @model_validator(mode="before")
     @classmethod
@@ -260,8 +260,8 @@ class Change(Node):
 
 class Programme(Node):
     id: Slug = Field(description="The programme's id: the file name without .yaml, lowercase words joined by hyphens.",
-                     examples=["digital-leaders"])
-    title: Text = Field(description="The programme's name as readers see it.", examples=["Digital Leaders"])
+                     examples=["first-year-managers"])
+    title: Text = Field(description="The programme's name as readers see it.", examples=["First-year managers"])
     version: SemVer = Field(description="Semantic version; raise it for every change participants notice.",
                             examples=["1.2.0"])
     status: Literal["draft", "published"] = Field(
@@ -269,9 +269,9 @@ class Programme(Node):
     language: Annotated[str, Field(pattern=LANGUAGE)] = Field(
         "en", description="Language of the programme's text; labels around it follow (e.g. 'en', 'fr').", examples=["fr"])
     model: Literal[MODELS] = Field(  # type: ignore[valid-type]
-        description="The mentoring model: " + ", ".join(MODELS) + ".", examples=["reverse-technical"])
+        description="The mentoring model: " + ", ".join(MODELS) + ".", examples=["one-to-one"])
     summary: Markdown = Field(description="One or two sentences shown in the catalogue.",
-                              examples=["Junior engineers show directors how modern teams work online."])
+                              examples=["New managers meet an experienced one every fortnight for six months."])
     purpose: Purpose = Field(description="Why the programme exists and what each role learns.")
     roles: Annotated[list[Role], Field(min_length=2)] = Field(description="The roles in the programme (at least two).")
     schedule: Schedule = Field(description="How often and how long the sessions are.")
