@@ -228,20 +228,20 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import DiffError, compare, format_markdown, format_text, load_side
+    from .diff import DiffError, diff, format_markdown, format_text, load
 
     project = Project.find()
     try:
-        old, p1 = load_side(args.old, project.root)
-        new, p2 = load_side(args.new, project.root)
+        old = load(args.old, project.root)
+        new = load(args.new, project.root)
     except DiffError as exc:
         print(f"handbook: error: {exc}", file=sys.stderr)
         return 2
-    if p1 or p2:
-        print(format_problems(p1 + p2), file=sys.stderr)
-    changes = compare(old, new)
-    print(format_markdown(changes) if args.format == "markdown" else format_text(changes))
-    return 1 if has_errors(p2) else 0
+    if old.problems or new.problems:
+        print(format_problems(old.problems + new.problems), file=sys.stderr)
+    report = diff(old, new)
+    print(format_markdown(report) if args.format == "markdown" else format_text(report))
+    return 1 if has_errors(new.problems) else 0
 
 
 def _labels(args: argparse.Namespace) -> int:
@@ -346,7 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--push", action="store_true", help="push the branch after deploying")
     p.set_defaults(func=_publish)
 
-    p = verb("diff", "Summarise what changed between two versions of the programmes, and who is affected.")
+    p = verb("diff", "Summarise what changed between two versions of the handbook (programmes, guides, theme), "
+                     "who is affected, and the old and new text.")
     p.add_argument("old", help="git revision, file or folder")
     p.add_argument("new", help="git revision, file or folder")
     p.add_argument("--format", choices=["text", "markdown"], default="text",
