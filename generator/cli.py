@@ -204,7 +204,11 @@ def _publish(args: argparse.Namespace) -> int:
 
     project = Project.find()
     if args.list:
-        found = editions(project, args.branch)
+        try:
+            found = editions(project, args.branch)
+        except PublishError as exc:
+            print(f"handbook: error: {exc}", file=sys.stderr)
+            return 1
         if not found:
             print(f"No editions on branch {args.branch} yet.", file=sys.stderr)
         for edition in found:
@@ -219,7 +223,12 @@ def _publish(args: argparse.Namespace) -> int:
         print(format_problems(problems))
         return 1
     try:
-        publish(project, args.version, args.alias, branch=args.branch, force=args.force, push=args.push)
+        if args.if_new and any(e["version"] == args.version for e in editions(project, args.branch)):
+            print(f"Edition {args.version} is already published; nothing to do (raise the edition to publish)",
+                  file=sys.stderr)
+            return 0
+        publish(project, args.version, args.alias, branch=args.branch, force=args.force, push=args.push,
+                allow_dirty=args.allow_dirty)
     except PublishError as exc:
         print(f"handbook: error: {exc}", file=sys.stderr)
         return 1
@@ -342,7 +351,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--alias", action="append", default=[], help="alias to point at this edition, e.g. latest (repeatable)")
     p.add_argument("--branch", default="gh-pages", help="branch that holds the editions (default: gh-pages)")
     p.add_argument("--list", action="store_true", help="list the published editions and exit")
-    p.add_argument("--force", action="store_true", help="rebuild an edition that is already published")
+    p.add_argument("--force", action="store_true", help="rebuild an edition that is already published (never in CI)")
+    p.add_argument("--if-new", action="store_true",
+                   help="do nothing (exit 0) when the edition is already published, e.g. on every push to main")
+    p.add_argument("--allow-dirty", action="store_true",
+                   help="publish even with uncommitted changes (the edition then matches no commit)")
     p.add_argument("--push", action="store_true", help="push the branch after deploying")
     p.set_defaults(func=_publish)
 
