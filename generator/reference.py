@@ -254,6 +254,14 @@ def rules_page() -> str:
             if rule.example:
                 out += ["", "Written like this, it is reported:", "", "```yaml", rule.example, "```"]
             out.append("")
+    from .lint import RULES as LINT_RULES  # design warnings: 'handbook lint', not 'handbook validate'
+
+    out += ["## Design warnings (handbook lint)", "",
+            "`handbook lint` warns about designs that would not work in practice; a warning never stops a build "
+            "(`handbook lint --strict` makes it fail CI). Its codes start with HL.", "",
+            "| Code | What it warns about |", "| --- | --- |"]
+    out += [f"| {r.code} {r.name} | {_cell(r.summary)} |" for r in LINT_RULES.values()]
+    out.append("")
     return "\n".join(out)
 
 

@@ -204,7 +204,7 @@ def test_workflow_comment_is_fork_safe_and_never_fails_the_job():
 def test_workflow_validates_lints_caches_and_uploads():
     steps = _steps("check")
     assert steps["Validate programmes and guides"]["run"] == "handbook validate --format github"
-    assert "handbook lint" in steps["Lint programmes"]["run"]
+    assert steps["Lint programmes"]["run"] == "handbook lint --format github"
     assert steps["PDF cache"]["with"]["path"] == ".cache/handbook"
     setup = next(s for s in steps.values() if s.get("uses", "").startswith("actions/setup-python"))
     assert setup["with"]["cache"] == "pip"
