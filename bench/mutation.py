@@ -1,4 +1,4 @@
-"""Mutation testing of generator/load.py and generator/validate.py against their tests; prints the score.
+"""Mutation testing of the loader and validator (load.py, validate.py and its parts structure.py, checks.py); prints the score.
 
     python bench/mutation.py [--max-children N] [--files load,validate] [--survivors] [--keep DIR]
 
@@ -38,8 +38,8 @@ KILLED = {1, 3}
 def _config(files: list[str]) -> str:
     return "\n".join([
         "", "[tool.mutmut]",
-        "paths_to_mutate = " + json.dumps([f"generator/{name}.py" for name in files]),
         'source_paths = ["generator"]',
+        "only_mutate = " + json.dumps([f"generator/{name}.py" for name in files]),
         "tests_dir = " + json.dumps(TESTS),
         "also_copy = " + json.dumps(["tests", "theme", "programs", "guides", "schema", "mkdocs.yml"]),
         "",
@@ -100,7 +100,8 @@ def _score(rows: list[tuple[str, str, int | None]], kind: str | None = None) -> 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--max-children", type=int, default=max(1, (os.cpu_count() or 2)))
-    parser.add_argument("--files", default="load,validate", help="modules under generator/ (default: load,validate)")
+    parser.add_argument("--files", default="load,validate,structure,checks",
+                        help="modules under generator/ (default: load,validate,structure,checks: the validator and its parts)")
     parser.add_argument("--survivors", action="store_true", help="print the surviving logic mutants' diffs")
     parser.add_argument("--keep", help="work in this folder and keep it (default: a temporary folder)")
     args = parser.parse_args()

@@ -237,7 +237,8 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import DiffError, diff, format_markdown, format_text, load
+    from .diff import DiffError, diff, load
+    from .diff_output import format_markdown, format_text
 
     project = Project.find()
     try:
