@@ -104,11 +104,10 @@ def suggest(word: str, choices: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """Keep only the loc segments that exist in the data (drops pydantic's union tags)."""
     path: list[Any] = []
     node = data
-    complete = True
     for step in loc:
         if isinstance(node, dict) and isinstance(step, str) and step in node:
             node = node[step]
@@ -116,9 +115,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
         elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
             node = node[step]
             path.append(step)
-        else:
-            complete = False
-    return tuple(path), complete
+    return tuple(path)
 
 
 def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
@@ -127,14 +124,14 @@ def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
     data = doc.data
     file = doc.file
     if kind == "missing":
-        parent, _ = _data_path(data, loc[:-1])
+        parent = _data_path(data, loc[:-1])
         name = str(loc[-1])
         line, col = doc.where(parent, key=True)
         where = f" in '{parent[-1]}'" if parent and isinstance(parent[-1], str) else ""
         if parent and isinstance(parent[-1], int) and len(parent) > 1:
             where = f" in item {parent[-1] + 1} of '{parent[-2]}'"
         return problem("HB202", file, line, col, key=name, where=where)
-    path, _ = _data_path(data, loc)
+    path = _data_path(data, loc)
     name = next((str(s) for s in reversed(path) if isinstance(s, str)), "value")
     value = err.get("input")
     if kind == "extra_forbidden":
@@ -158,8 +155,6 @@ def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
                        suggestion=suggest(str(value), expected), choices=", ".join(expected))
     if kind == "string_pattern_mismatch":
         form, fix = _PATTERN_WORDS.get(name, ("in the expected form", err["msg"]))
-        if name == "id" or (len(path) >= 2 and path[-1] == "id"):
-            form, fix = _PATTERN_WORDS["id"]
         return problem("HB205", file, line, col, key=name, form=form, found=_describe(value), fix=fix)
     if kind in ("too_short", "too_long"):
         limit = err.get("ctx", {}).get("min_length" if kind == "too_short" else "max_length")
@@ -177,14 +172,14 @@ def structure_problems(doc: Document, errors: list[dict[str, Any]]) -> list[Prob
     typos: set[tuple[tuple[Any, ...], str]] = set()
     for err in errors:
         if err["type"] == "extra_forbidden":
-            path, _ = _data_path(doc.data, tuple(err["loc"]))
+            path = _data_path(doc.data, tuple(err["loc"]))
             model = _model_at(path[:-1])
             close = difflib.get_close_matches(str(path[-1]), _field_names(model) if model else [], n=1, cutoff=0.6)
             if close:
                 typos.add((path[:-1], close[0]))
     out = []
     for err in errors:
-        if err["type"] == "missing" and (_data_path(doc.data, tuple(err["loc"])[:-1])[0], str(err["loc"][-1])) in typos:
+        if err["type"] == "missing" and (_data_path(doc.data, tuple(err["loc"])[:-1]), str(err["loc"][-1])) in typos:
             continue
         out.append(_error_to_problem(doc, err))
     return out

@@ -340,3 +340,94 @@ def test_guide_checks_skip_code_and_report_each_line(tmp_path):
 
 def test_guide_checks_without_a_guides_folder(tmp_path):
     assert check_guides(tmp_path / "none", tmp_path) == []
+
+
+# ---------------------------------------------------------------- exact places and second-order paths
+
+@pytest.mark.parametrize("old,new,code,line,col", [
+    ("title: Bridge Builders", 'title: "Bridge Builders', "HB113", 2, 8),
+    ("    title: Kick-off", "    title: 'Kick-off", "HB113", 66, 12),
+    ("  cadence: weekly", "   cadence: weekly", "HB114", 32, 3),
+    ("  cadence: weekly", " cadence: weekly", "HB114", 32, 3),
+    ("  cadence: weekly", "  # a note\n   cadence: weekly", "HB114", 33, 3),
+    ("  cadence: weekly", "\tcadence: weekly", "HB111", 31, 1),
+    ("    title: Kick-off", "    title: Kick-off: the start", "HB112", 66, 20),
+    ("  organisational_goals: [Better digital decisions]", "  organisational_goals: [Better digital decisions",
+     "HB124", 10, 25),
+    ("  organisational_goals: [Better digital decisions]", "  organisational_goals: [Why: because: reasons]",
+     "HB115", 10, 25),
+])
+def test_syntax_problems_point_at_the_right_column(old, new, code, line, col):
+    _, problems = load_text(edit(old, new), "x.yaml")
+    assert [(p.code, p.line, p.column) for p in problems] == [(code, line, col)], [p.text() for p in problems]
+
+
+def test_a_quote_problem_names_the_quote_and_the_line():
+    _, problems = load_text(edit("    title: Kick-off", "    title: 'Kick-off"), "x.yaml")
+    assert problems[0].message == "the single quote opened on line 66 is never closed"
+    assert problems[0].hint == "add the closing ' at the end of the text"
+    assert problems[0].source == "    title: 'Kick-off"
+
+
+def test_a_missing_file_has_no_line(tmp_path):
+    _, problems = load_file(tmp_path / "gone.yaml", "programs/gone.yaml")
+    assert [(p.code, p.file, p.line, p.column) for p in problems] == [("HB101", "programs/gone.yaml", 0, 0)]
+    assert problems[0].message == "cannot read the file: No such file or directory"
+
+
+def test_size_and_encoding_problems_say_how_big_and_where(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"id: x\n#" + b"\xff")
+    _, problems = load_file(path)
+    assert [(p.code, p.line, p.column) for p in problems] == [("HB103", 1, 1)] and "(byte 7)" in problems[0].message
+    path.write_bytes(b"#" * (MAX_FILE_BYTES + 5))
+    _, problems = load_file(path)
+    assert problems[0].message == f"the file is too large ({MAX_FILE_BYTES + 5} bytes)"
+    assert (problems[0].line, problems[0].column) == (1, 1)
+
+
+def test_refusals_inside_the_walk_point_at_their_column():
+    _, problems = load_text("id: x\nnested:\n  deeper: !!binary aGk=\n", "x.yaml")
+    assert [(p.line, p.column) for p in problems] == [(3, 11)]
+    assert problems[0].message == "the tag '!!binary' is not allowed in a programme file"
+
+
+def test_an_invalid_programme_is_never_returned():
+    prog, problems = check_text(edit("cadence: weekly", "cadence: daily"), "bridge-builders.yaml")
+    assert prog is None and problems
+    prog, problems = check_text(edit("        lead: director", "        lead: cfo"), "bridge-builders.yaml")
+    assert prog is None and [p.code for p in problems] == ["HB404"]
+    prog, problems = check_text(GOOD, "bridge-builders.yaml")
+    assert prog is not None and prog.id == "bridge-builders" and problems == []
+
+
+def test_role_problems_point_at_the_value_or_the_key():
+    _, problems = check_text(edit("        lead: director", "        lead: cfo"), "x.yaml")
+    assert [(p.line, p.column) for p in problems] == [(77, 15)]  # the value
+    _, problems = check_text(edit("      mentor: [Collect two examples of great updates]", "      boss: [Collect]"), "x.yaml")
+    assert [(p.line, p.column) for p in problems] == [(92, 7)]  # the key of the prep list
+
+
+def test_a_typo_in_a_required_key_of_a_list_item_is_reported_once():
+    found = codes(edit("  - id: director\n    title: Director", "  - id: director\n    titel: Director"))
+    assert found == [("HB201", 26)]
+
+
+def test_numbering_is_checked_across_a_session_that_does_not_validate():
+    text = edit("  - number: 2\n    title: First post", "  - number: 5\n    title: [First, post]")
+    found = codes(text)
+    assert ("HB412", 88) in found and ("HB203", 89) in found
+
+
+def test_a_session_number_that_cannot_be_read_stops_the_numbering_check():
+    text = edit("  - number: 2\n    title: First post", "  - number: two\n    title: First post")
+    text = edit("  - number: 3", "  - number: 7", text)
+    assert [c for c, _ in codes(text)] == ["HB203"]
+
+
+def test_checks_skip_what_cannot_be_read():
+    text = edit("roles:\n", "roles: nobody\nx_roles:\n")  # no list of roles: no role can be called unknown
+    assert "HB404" not in [c for c, _ in codes(text)]
+    text = edit("schedule:\n  cadence: weekly\n  session_minutes: 45", "schedule:\n  cadence: weekly\n  session_minutes: x")
+    text = edit("      - minutes: 30\n        step: Draft", "      - minutes: 300\n        step: Draft", text)
+    assert "HB413" not in [c for c, _ in codes(text)]  # the session's length is unknown
