@@ -282,7 +282,11 @@ def _publish(args: argparse.Namespace) -> int:
 
     project = Project.find()
     if args.list:
-        found = editions(project, args.branch)
+        try:
+            found = editions(project, args.branch)
+        except PublishError as exc:
+            print(f"handbook: error: {exc}", file=sys.stderr)
+            return 1
         if not found:
             print(f"No editions on branch {args.branch} yet.", file=sys.stderr)
         for edition in found:
@@ -297,7 +301,12 @@ def _publish(args: argparse.Namespace) -> int:
         print(format_problems(problems))
         return 1
     try:
-        publish(project, args.version, args.alias, branch=args.branch, force=args.force, push=args.push)
+        if args.if_new and any(e["version"] == args.version for e in editions(project, args.branch)):
+            print(f"Edition {args.version} is already published; nothing to do (raise the edition to publish)",
+                  file=sys.stderr)
+            return 0
+        publish(project, args.version, args.alias, branch=args.branch, force=args.force, push=args.push,
+                allow_dirty=args.allow_dirty)
     except PublishError as exc:
         print(f"handbook: error: {exc}", file=sys.stderr)
         return 1
@@ -306,20 +315,21 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import DiffError, compare, format_markdown, format_text, load_side
+    from .diff import DiffError, diff, load
+    from .diff_output import format_markdown, format_text
 
     project = Project.find()
     try:
-        old, p1 = load_side(args.old, project.root)
-        new, p2 = load_side(args.new, project.root)
+        old = load(args.old, project.root)
+        new = load(args.new, project.root)
     except DiffError as exc:
         print(f"handbook: error: {exc}", file=sys.stderr)
         return 2
-    if p1 or p2:
-        print(format_problems(p1 + p2), file=sys.stderr)
-    changes = compare(old, new)
-    print(format_markdown(changes) if args.format == "markdown" else format_text(changes))
-    return 1 if has_errors(p2) else 0
+    if old.problems or new.problems:
+        print(format_problems(old.problems + new.problems), file=sys.stderr)
+    report = diff(old, new)
+    print(format_markdown(report) if args.format == "markdown" else format_text(report))
+    return 1 if has_errors(new.problems) else 0
 
 
 def _labels(args: argparse.Namespace) -> int:
@@ -426,11 +436,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--alias", action="append", default=[], help="alias to point at this edition, e.g. latest (repeatable)")
     p.add_argument("--branch", default="gh-pages", help="branch that holds the editions (default: gh-pages)")
     p.add_argument("--list", action="store_true", help="list the published editions and exit")
-    p.add_argument("--force", action="store_true", help="rebuild an edition that is already published")
+    p.add_argument("--force", action="store_true", help="rebuild an edition that is already published (never in CI)")
+    p.add_argument("--if-new", action="store_true",
+                   help="do nothing (exit 0) when the edition is already published, e.g. on every push to main")
+    p.add_argument("--allow-dirty", action="store_true",
+                   help="publish even with uncommitted changes (the edition then matches no commit)")
     p.add_argument("--push", action="store_true", help="push the branch after deploying")
     p.set_defaults(func=_publish)
 
-    p = verb("diff", "Summarise what changed between two versions of the programmes, and who is affected.")
+    p = verb("diff", "Summarise what changed between two versions of the handbook (programmes, guides, theme), "
+                     "who is affected, and the old and new text.")
     p.add_argument("old", help="git revision, file or folder")
     p.add_argument("new", help="git revision, file or folder")
     p.add_argument("--format", choices=["text", "markdown"], default="text",

@@ -18,6 +18,7 @@ import markdown as md
 import yaml
 
 from .problems import Problem, display_path
+from .rules import problem
 
 PAGE_SUFFIX = ".md"
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf"}
@@ -67,27 +68,26 @@ def markdown_extensions(root: Path | None) -> tuple[list[Any], dict[str, Any]]:
 class _PageScan(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str]] = []  # (message, snippet to locate in the source)
+        self.found: list[tuple[str, dict[str, str], str]] = []  # (rule code, facts, snippet to find in the source)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _REFUSED_TAGS:
-            self.found.append((f"<{tag}> is not allowed in a guide (it runs, embeds or fetches something)", f"<{tag}"))
+            self.found.append(("HB502", {"tag": tag}, f"<{tag}"))
         if tag == "input" and any(k == "type" and (v or "").lower() == "image" for k, v in attrs):
-            self.found.append(("<input type=image> loads an image; use a Markdown image of a file beside the page",
-                               "image"))
+            self.found.append(("HB508", {}, "image"))
         for name, value in attrs:
             value = value or ""
             if name.startswith("on"):
-                self.found.append((f"the '{name}' attribute runs script; remove it", name + "="))
+                self.found.append(("HB505", {"name": name}, name + "="))
             elif name == "style" and _CSS_FETCH.search(value):
-                self.found.append(("a style that loads a resource is not allowed in a guide", value[:30]))
+                self.found.append(("HB504", {}, value[:30]))
             elif name in ("href", "xlink:href") and _BAD_SCHEME.search(value):
-                self.found.append((f"links may not use '{value.split(':')[0].strip()}:' URLs", value[:30]))
+                self.found.append(("HB506", {"scheme": value.split(":")[0].strip()}, value[:30]))
             elif name in _RESOURCE_ATTRS and value and (_ELSEWHERE.search(value) or _BAD_SCHEME.search(value)
                                                         or value.startswith("/")):
-                self.found.append((f"'{value[:60]}' would be fetched from another host or folder", value[:30]))
+                self.found.append(("HB503", {"target": value[:60]}, value[:30]))
             elif name in _RESOURCE_ATTRS and value and ".." in value.split("/"):
-                self.found.append((f"'{value[:60]}' points outside the guides folder", value[:30]))
+                self.found.append(("HB507", {"target": value[:60]}, value[:30]))
 
     handle_startendtag = handle_starttag
 
@@ -106,8 +106,7 @@ def check_rendered(html: str, source: str, shown: str) -> list[Problem]:
     scan = _PageScan()
     scan.feed(html)
     scan.close()
-    hint = "the handbook is self-contained: write Markdown, keep images beside the page"
-    return [Problem(shown, _line_of(source, snippet), 1, message, hint) for message, snippet in scan.found]
+    return [problem(code, shown, _line_of(source, snippet), 1, **facts) for code, facts, snippet in scan.found]
 
 
 def guide_files(guides_dir: Path, root: Path | None = None) -> tuple[list[Path], list[Problem]]:
@@ -123,12 +122,10 @@ def guide_files(guides_dir: Path, root: Path | None = None) -> tuple[list[Path],
         if path.is_symlink():
             target = path.resolve()
             if not target.is_relative_to(boundary) or target.is_relative_to((boundary / ".git").resolve()):
-                problems.append(Problem(shown, 0, 0, "this link points outside the repository; it would publish that file",
-                                        "copy the file into guides/ instead of linking to it"))
+                problems.append(problem("HB509", shown, 0, 0))
                 continue
         if any(part.startswith(".") or not NAME.match(part) for part in rel.parts):
-            problems.append(Problem(shown, 0, 0, "file and folder names under guides/ may use only letters, digits, "
-                                    "'.', '_' and '-' (and not start with '.')", "rename it, e.g. 'active-listening.md'"))
+            problems.append(problem("HB510", shown, 0, 0))
             continue
         if path.is_dir():
             continue
@@ -136,8 +133,7 @@ def guide_files(guides_dir: Path, root: Path | None = None) -> tuple[list[Path],
         if suffix == PAGE_SUFFIX:
             pages.append(path)
         elif suffix not in ASSET_SUFFIXES:
-            problems.append(Problem(shown, 0, 0, f"'{path.name}' cannot be published from guides/",
-                                    f"guides/ holds Markdown pages and images or PDFs ({', '.join(sorted(ASSET_SUFFIXES))})"))
+            problems.append(problem("HB511", shown, 0, 0, name=path.name, kinds=", ".join(sorted(ASSET_SUFFIXES))))
     return pages, problems
 
 
@@ -152,12 +148,12 @@ def check_guides(guides_dir: Path, root: Path | None = None) -> list[Problem]:
     for path in pages:
         shown = display_path(path, root)
         if path.stat().st_size > MAX_GUIDE_BYTES:
-            problems.append(Problem(shown, 0, 0, "the page is larger than 1 MB", "split it into several pages"))
+            problems.append(problem("HB512", shown, 0, 0))
             continue
         try:
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            problems.append(Problem(shown, 1, 1, "the page is not readable UTF-8 text", "save it as UTF-8"))
+            problems.append(problem("HB501", shown, 1, 1))
             continue
         problems += check_rendered(converter.reset().convert(source), source, shown)
     return problems

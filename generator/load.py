@@ -7,6 +7,7 @@ custom tags, runaway aliases) and keep line/column for every value and every key
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import re
 import yaml
 
 from .problems import Problem
+from .rules import problem
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 50_000  # a large programme has a few thousand
@@ -66,13 +68,13 @@ class Document:
 
 
 class _Refused(Exception):
-    """Stops the walk at the first construct we refuse (internal only)."""
+    """Stops the walk at the first construct we refuse (internal only): a rule code and its facts."""
 
-    def __init__(self, node: yaml.Node, message: str, hint: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, node: yaml.Node, code: str, **facts: Any) -> None:
+        super().__init__(code)
         self.mark = node.start_mark
-        self.message = message
-        self.hint = hint
+        self.code = code
+        self.facts = facts
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -96,18 +98,14 @@ class _Walker:
         if self.in_alias:
             self.alias_nodes += 1
         if self.nodes > MAX_NODES or self.alias_nodes > MAX_ALIAS_NODES:
-            raise _Refused(
-                node,
-                "anchors and aliases (&name / *name) expand this file beyond the allowed size",
-                "write the text out instead of repeating it with aliases",
-            )
-        reused = id(node) in self.seen
+            raise _Refused(node, "HB120")
+        reused = id(node) in self.seen and not isinstance(node, yaml.ScalarNode)  # text is counted by HB125
         if id(node) in self.stack:
-            raise _Refused(node, "an alias refers to itself (recursive anchor)", "remove the *alias")
+            raise _Refused(node, "HB121")
         if reused:
             self.aliases += 0 if self.in_alias else 1  # one *alias, however much it repeats
             if self.aliases > MAX_ALIASES:
-                raise _Refused(node, "too many aliases (*name) in one file", "write the text out")
+                raise _Refused(node, "HB122", limit=MAX_ALIASES)
             self.in_alias += 1
         self.seen.add(id(node))
         self.doc.values.setdefault(path, _mark(node))
@@ -123,39 +121,30 @@ class _Walker:
         tag = node.tag
         if isinstance(node, yaml.ScalarNode):
             if tag not in _SCALAR_TAGS:
-                raise _Refused(
-                    node,
-                    f"the tag '{tag.replace(_STD, '!!')}' is not allowed in a programme file",
-                    "remove the tag (the word starting with !) and write a plain value",
-                )
+                raise _Refused(node, "HB118", tag=tag.replace(_STD, "!!"))
             try:
                 value = self.constructor.construct_object(node, deep=True)
             except (yaml.YAMLError, ValueError, OverflowError) as exc:
-                raise _Refused(node, f"this value cannot be read: {exc}", "quote it") from None
+                raise _Refused(node, "HB119", detail=exc) from None
             if isinstance(value, str):
                 self._check_text(node, value)
             return value
         if isinstance(node, yaml.SequenceNode):
             if tag != _STD + "seq":
-                raise _Refused(node, f"the tag '{tag.replace(_STD, '!!')}' is not allowed in a programme file",
-                               "remove the tag (the word starting with !)")
+                raise _Refused(node, "HB118", tag=tag.replace(_STD, "!!"))
             return [self.walk(item, path + (i,)) for i, item in enumerate(node.value)]
         if tag != _STD + "map":
-            raise _Refused(node, f"the tag '{tag.replace(_STD, '!!')}' is not allowed in a programme file",
-                           "remove the tag (the word starting with !)")
+            raise _Refused(node, "HB118", tag=tag.replace(_STD, "!!"))
         return self._mapping(node, path)
 
     def _check_text(self, node: yaml.ScalarNode, value: str) -> None:
         self.chars += len(value)
         if self.chars > MAX_TEXT_CHARS:
-            raise _Refused(node, f"the file's text adds up to more than {MAX_TEXT_CHARS:,} characters "
-                           "(aliases repeat text)", "write shorter text, or split the programme")
+            raise _Refused(node, "HB125", limit=f"{MAX_TEXT_CHARS:,}")
         if len(value) > MAX_STRING_CHARS:
-            raise _Refused(node, f"this text is {len(value):,} characters long (at most {MAX_STRING_CHARS:,})",
-                           "shorten it, or split it into several items")
+            raise _Refused(node, "HB126", length=f"{len(value):,}", limit=f"{MAX_STRING_CHARS:,}")
         if m := _CONTROL.search(value):
-            raise _Refused(node, f"this text holds an invisible control character (U+{ord(m.group(0)):04X})",
-                           "delete it and retype the text around it; paste as plain text")
+            raise _Refused(node, "HB127", char=f"U+{ord(m.group(0)):04X}")
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -166,27 +155,18 @@ class _Walker:
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STD + "str":
                 shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
-                raise _Refused(
-                    key_node,
-                    f"the key '{shown}' is not text",
-                    f"keys must be words; write it as '\"{shown}\": ...' if it is meant as text"
-                    if isinstance(key_node, yaml.ScalarNode) else "keys must be plain words",
-                )
+                raise _Refused(key_node, "HB117", key=shown)
             key = key_node.value
             if key in out:
                 first = self.doc.keys[path + (key,)]
-                raise _Refused(
-                    key_node,
-                    f"duplicate key '{key}' (first written on line {first[0]})",
-                    "keep one of the two; YAML would silently drop the first",
-                )
+                raise _Refused(key_node, "HB116", key=key, first=first[0])
             self.doc.keys[path + (key,)] = _mark(key_node)
             out[key] = self.walk(value_node, path + (key,))
         for value_node in merged:  # '<<: *base' fills in keys not written explicitly
             sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
             for source in sources:
                 if not isinstance(source, yaml.MappingNode):
-                    raise _Refused(source, "'<<' must merge a mapping", "use '<<: *name' with a mapping anchor")
+                    raise _Refused(source, "HB123")
                 self.in_alias += 1
                 try:
                     extra = self._mapping(source, path)
@@ -197,43 +177,97 @@ class _Walker:
         return out
 
 
+_KEY_THEN_TEXT = re.compile(r"^(\s*(?:-\s+)?[^\s#'\"\[{][^:#]*?:\s+)(\S.*?)\s*$")
+
+
+def _line(lines: list[str], number: int) -> str:
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
+    """PyYAML's words for a syntax error, rewritten for a designer, with the line and a caret."""
+    lines = text.splitlines()
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    what = exc.problem or ""
+    context = exc.context or ""
+    here = _line(lines, line)
+
+    def found(code: str, at: tuple[int, int] | None = None, **facts: Any) -> Problem:
+        at_line, at_col = at or (line, col)
+        return problem(code, file, at_line, at_col, source=_line(lines, at_line), **facts)
+
+    if "depth" in what:
+        return found("HB107")
+    for number in (line, exc.context_mark.line + 1 if exc.context_mark else 0):  # a tab in the indentation
+        indent = re.match(r"[ \t]*", _line(lines, number)).group(0)
+        if "\t" in indent:
+            return found("HB111", (number, indent.index("\t") + 1))
+    if "tab" in what:
+        return found("HB111")
+    if "quoted scalar" in context and exc.context_mark:
+        start = exc.context_mark
+        quote = _line(lines, start.line + 1)[start.column:start.column + 1] or '"'
+        return found("HB113", (start.line + 1, start.column + 1), opened=start.line + 1,
+                     quote="double" if quote == '"' else "single", quote_char=quote)
+    if "flow" in context:
+        if exc.context_mark and ("',' or ']'" in what or "',' or '}'" in what or "end of stream" in what):
+            start = exc.context_mark
+            bracket = _line(lines, start.line + 1)[start.column:start.column + 1] or "["
+            if not any(c in _line(lines, start.line + 1)[start.column:] for c in ":?"):
+                return found("HB124", (start.line + 1, start.column + 1), bracket=bracket,
+                             closing="]" if bracket == "[" else "}", opened=start.line + 1)
+        start = exc.context_mark
+        return found("HB115", (start.line + 1, start.column + 1) if start else None)
+    if "mapping values are not allowed" in what:
+        match = _KEY_THEN_TEXT.match(here)
+        if match and col > len(match.group(1)):
+            value = match.group(2).replace("\\", "\\\\").replace('"', '\\"')
+            return found("HB112", key=match.group(1).strip() + " ", text=value)
+    if "mapping values are not allowed" in what or "expected key" in what or "'-' indicator" in what \
+            or "block end" in what:
+        above = next((n for n in range(line - 1, 0, -1)
+                      if _line(lines, n).strip() and not _line(lines, n).lstrip().startswith("#")), 0)
+        if above and _indent(_line(lines, above)) != _indent(here):
+            return found("HB114", (line, _indent(here) + 1), here=_indent(here), above_line=above,
+                         above=_indent(_line(lines, above)))
+    detail = f"{context}, {what}" if context and what else (what or context or "this is not valid YAML")
+    return found("HB110", detail=detail)
+
+
 def load_text(text: str, file: str) -> tuple[Document, list[Problem]]:
     """Parse YAML text; return the document and any problems (never raises for bad input)."""
     doc = Document(file=file)
     try:
         nodes = list(yaml.compose_all(text, Loader=_LOADER))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        what = exc.problem or "this is not valid YAML"
-        if exc.context:
-            what = f"{exc.context}, {what}"
-        hint = "check indentation, colons and quotes on this line and the one above"
-        if "flow" in what and ("'?'" in what or "':'" in what):
-            hint = ("a '?' or ':' inside [ ... ] confuses YAML: write the list as lines starting with '- ', "
-                    "or put the text in quotes")
-        return doc, [Problem(file, line, col, f"YAML syntax error: {what}", hint)]
+        return doc, [_syntax_problem(exc, text, file)]
     except yaml.YAMLError as exc:
-        return doc, [Problem(file, 0, 0, f"YAML syntax error: {exc}")]
+        return doc, [problem("HB110", file, 0, 0, detail=exc)]
+    except RecursionError:
+        return doc, [problem("HB107", file, 1, 1)]
     nodes = [n for n in nodes if n is not None]
     if not nodes:
-        return doc, [Problem(file, 1, 1, "the file is empty", "start from 'handbook new ID --model MODEL'")]
+        return doc, [problem("HB104", file, 1, 1)]
     if len(nodes) > 1:
         line, col = _mark(nodes[1])
-        return doc, [Problem(file, line, col, "the file holds more than one YAML document ('---')",
-                             "keep one programme per file")]
+        return doc, [problem("HB105", file, line, col)]
     root = nodes[0]
     if not isinstance(root, yaml.MappingNode):
         line, col = _mark(root)
-        return doc, [Problem(file, line, col, f"a programme must be a mapping of keys, not {_KIND.get(type(root), 'this')}",
-                             "start with 'id: your-programme'")]
+        return doc, [problem("HB106", file, line, col, found=_KIND.get(type(root), "this"))]
     try:
         doc.data = _Walker(doc).walk(root, ())
     except _Refused as exc:
         doc.data = None
-        return doc, [Problem(file, exc.mark.line + 1, exc.mark.column + 1, exc.message, exc.hint)]
+        line = exc.mark.line + 1
+        return doc, [problem(exc.code, file, line, exc.mark.column + 1, **exc.facts)]
     except RecursionError:
-        return doc, [Problem(file, 1, 1, "the file is nested too deeply", "flatten the structure")]
+        return doc, [problem("HB107", file, 1, 1)]
     return doc, []
 
 
@@ -242,15 +276,13 @@ def load_file(path: Path, file: str | None = None) -> tuple[Document, list[Probl
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return Document(file=file), [Problem(file, 0, 0, f"cannot read the file: {exc.strerror}")]
+        return Document(file=file), [problem("HB101", file, 0, 0, reason=exc.strerror)]
     if size > MAX_FILE_BYTES:
-        return Document(file=file), [Problem(file, 1, 1, f"the file is too large ({size} bytes)",
-                                             f"a programme file stays under {MAX_FILE_BYTES} bytes")]
+        return Document(file=file), [problem("HB102", file, 1, 1, size=size, limit=MAX_FILE_BYTES)]
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return Document(file=file), [Problem(file, 1, 1, f"the file is not UTF-8 text (byte {exc.start})",
-                                             "save it as UTF-8 in your editor")]
+        return Document(file=file), [problem("HB103", file, 1, 1, byte=exc.start)]
     except OSError as exc:
-        return Document(file=file), [Problem(file, 0, 0, f"cannot read the file: {exc.strerror}")]
+        return Document(file=file), [problem("HB101", file, 0, 0, reason=exc.strerror)]
     return load_text(text, file)

@@ -19,6 +19,8 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = "error"  # error | warning
+    code: str = ""  # the rule's code in generator/rules.py, e.g. HB201
+    source: str = ""  # the line of the file, shown with a caret under the column
 
     def text(self) -> str:
         where = self.file
@@ -27,24 +29,36 @@ class Problem:
         out = f"{where}: {self.severity}: {self.message}"
         if self.hint:
             out += f"; {self.hint}"
+        if self.code:
+            out += f" [{self.code}]"
+        if self.source and self.line:
+            gutter = f"{self.line:>5} | "
+            shown = self.source.expandtabs(1)  # a tab is one column wide in YAML's marks
+            caret = " " * (len(gutter) - 2) + "| " + " " * max(self.column - 1, 0) + "^"
+            out += f"\n{gutter}{shown}\n{caret}"
         return out
 
     def github(self) -> str:
         """A GitHub workflow command (message and properties escaped as GitHub's toolkit does)."""
         level = "error" if self.severity == "error" else "warning"
-        props = [f"file={_property(self.file)}"]
+        props = [f"file={_escape_property(self.file)}"]
         if self.line:
             props.append(f"line={self.line}")
             props.append(f"col={self.column or 1}")
+        if self.code:
+            props.append(f"title={_escape_property(self.code)}")
         message = self.message + (f"; {self.hint}" if self.hint else "")
-        # GitHub workflow commands need %, CR and LF escaped in the message.
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{level} {','.join(props)}::{message}"
+        return f"::{level} {','.join(props)}::{_escape_data(message)}"
 
 
-def _property(value: str) -> str:
-    return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            .replace(":", "%3A").replace(",", "%2C"))
+def _escape_data(text: str) -> str:
+    """GitHub workflow-command data: %, CR and LF are written %25, %0D, %0A."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A workflow-command property value: as data, and ':' and ',' too (they end a property)."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

@@ -1,25 +1,26 @@
 """Step 3: check a loaded programme against the contract and return problems for humans.
 
-Cheap structural checks (types, unknown and missing keys) come from the pydantic model; the
-cross-reference, time and content-safety checks below run only on a programme that parsed.
+Every problem of a file comes back in one run: keys and types from the model (``structure``),
+what programme text may contain (below), and the programme rules (``checks``), which run on every
+section that could be read even when another one is broken.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-import types
-import typing
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from .checks import Parts, programme_problems, raw
 from .load import Document, load_file, load_text
-from .model import SPECIAL_PARTIES, Programme, goal_field_keys
+from .model import Programme
 from .problems import Problem, display_path, has_errors
+from .rules import problem
+from .structure import structure_problems
 
 
 @dataclass
@@ -29,166 +30,6 @@ class Loaded:
     path: Path
     doc: Document
     programme: Programme | None
-
-
-# ---------------------------------------------------------------- pydantic errors -> problems
-
-_TYPE_WORDS = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list (lines starting with '- ')",
-    "dict_type": "a mapping (key: value lines)",
-    "model_type": "a mapping (key: value lines)",
-    "model_attributes_type": "a mapping (key: value lines)",
-    "date_type": "a date written YYYY-MM-DD",
-    "date_parsing": "a date written YYYY-MM-DD",
-    "date_from_datetime_parsing": "a date written YYYY-MM-DD",
-    "date_from_datetime_inexact": "a date written YYYY-MM-DD",
-}
-
-_PATTERN_WORDS = {
-    "id": ("a slug: lowercase letters, digits and single hyphens", "e.g. 'digital-leaders'"),
-    "version": ("a semantic version", "write three numbers such as 2.1.0"),
-    "language": ("a language tag", "e.g. 'en' or 'fr-CA'"),
-    "when": ("'before-kickoff', 'any' or 'week-N'", "e.g. 'week-3'"),
-    "key": ("a short key: lowercase letters, digits, '_' or '-'", "e.g. 'time_bound'"),
-}
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing (an empty value)"
-    if isinstance(value, bool):
-        return f"'{str(value).lower()}' (true/false)"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    text = str(value)
-    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
-
-
-def _unwrap(annotation: Any) -> list[Any]:
-    """The concrete types inside Annotated/Optional/Union annotations."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
-    return [annotation]
-
-
-def _model_at(path: tuple[Any, ...]) -> type[BaseModel] | None:
-    """Which model class describes the mapping at ``path`` (to suggest key names)."""
-    candidates: list[Any] = [Programme]
-    for step in path:
-        nxt: list[Any] = []
-        for cand in candidates:
-            origin = typing.get_origin(cand)
-            if isinstance(cand, type) and issubclass(cand, BaseModel) and isinstance(step, str):
-                for name, info in cand.model_fields.items():
-                    if step in (name, info.alias):
-                        nxt += _unwrap(info.annotation)
-            elif origin is list and isinstance(step, int):
-                nxt += _unwrap(typing.get_args(cand)[0])
-            elif origin is dict and isinstance(step, str):
-                nxt += _unwrap(typing.get_args(cand)[1])
-        candidates = nxt
-    for cand in candidates:
-        if isinstance(cand, type) and issubclass(cand, BaseModel):
-            return cand
-    return None
-
-
-def _field_names(model: type[BaseModel]) -> list[str]:
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _suggest(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
-    """Keep only the loc segments that exist in the data (drops pydantic's union tags)."""
-    path: list[Any] = []
-    node = data
-    complete = True
-    for step in loc:
-        if isinstance(node, dict) and isinstance(step, str) and step in node:
-            node = node[step]
-            path.append(step)
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-            node = node[step]
-            path.append(step)
-        else:
-            complete = False
-    return tuple(path), complete
-
-
-def _error_to_problem(doc: Document, err: dict[str, Any]) -> Problem:
-    loc = tuple(err["loc"])
-    kind = err["type"]
-    data = doc.data
-    file = doc.file
-    if kind == "missing":
-        parent, _ = _data_path(data, loc[:-1])
-        name = str(loc[-1])
-        line, col = doc.where(parent, key=True)
-        where = f" in '{parent[-1]}'" if parent and isinstance(parent[-1], str) else ""
-        if parent and isinstance(parent[-1], int) and len(parent) > 1:
-            where = f" in item {parent[-1] + 1} of '{parent[-2]}'"
-        return Problem(file, line, col, f"missing required key '{name}'{where}", f"add '{name}: ...'")
-    path, _ = _data_path(data, loc)
-    name = next((str(s) for s in reversed(path) if isinstance(s, str)), "value")
-    value = err.get("input")
-    if kind == "extra_forbidden":
-        line, col = doc.where(path, key=True)
-        model = _model_at(path[:-1])
-        allowed = _field_names(model) if model else []
-        suggestion = _suggest(str(path[-1]), allowed)
-        hint = "fix the spelling" if suggestion else (
-            f"allowed keys here: {', '.join(allowed)}" if allowed else "remove it")
-        return Problem(file, line, col, f"unknown key '{path[-1]}'{suggestion}", hint)
-    # a list or mapping is best pointed at by its key; a single value by the value itself
-    line, col = doc.where(path, key=isinstance(value, (list, dict)))
-    if kind in _TYPE_WORDS:
-        hint = ""
-        if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
-            hint = "a ': ' inside the text made YAML read it as 'key: value'; put the whole text in quotes"
-        return Problem(file, line, col, f"'{name}' should be {_TYPE_WORDS[kind]}, not {_describe(value)}", hint)
-    if kind == "literal_error":
-        expected = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
-        return Problem(file, line, col,
-                       f"'{name}' cannot be {_describe(value)}{_suggest(str(value), expected)}",
-                       f"choose one of: {', '.join(expected)}")
-    if kind == "string_pattern_mismatch":
-        what, hint = _PATTERN_WORDS.get(name, ("in the expected form", err["msg"]))
-        if name == "id" or (len(path) >= 2 and path[-1] == "id"):
-            what, hint = _PATTERN_WORDS["id"]
-        return Problem(file, line, col, f"'{name}' must be {what}, not {_describe(value)}", hint)
-    if kind in ("too_short", "too_long"):
-        limit = err.get("ctx", {}).get("min_length" if kind == "too_short" else "max_length")
-        word = "at least" if kind == "too_short" else "at most"
-        hint = "add the missing entries" if kind == "too_short" else "remove entries, or split the programme into two"
-        return Problem(file, line, col, f"'{name}' needs {word} {limit} item(s)", hint)
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return Problem(file, line, col, f"'{name}' is out of range: {err['msg'].lower()} (got {_describe(value)})")
-    if kind == "string_too_short":
-        return Problem(file, line, col, f"'{name}' must not be empty", "write a value or remove the key")
-    return Problem(file, line, col, f"'{name}': {err['msg']}")
 
 
 # ---------------------------------------------------------------- content safety
@@ -227,30 +68,26 @@ def _rendered_targets(text: str) -> list[tuple[bool, str]]:
     return scan.found
 
 
-def _text_problems(text: str) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
+def _text_problems(text: str) -> list[tuple[str, dict[str, Any]]]:
+    """(rule code, facts) for every way ``text`` would make a reader's browser load or run something."""
+    found: list[tuple[str, dict[str, Any]]] = []
     if m := _HTML.search(text):
-        found.append((f"raw HTML is not allowed in programme text (found '{m.group(0).strip()}…')",
-                      "write plain Markdown; use **bold** or *italics* for emphasis"))
+        found.append(("HB301", {"found": m.group(0).strip()}))
     if m := _ATTR_LIST.search(text):
-        found.append((f"attribute lists are not allowed in programme text (found '{m.group(0)[:40]}')",
-                      "remove the part in curly brackets; the handbook styles programme text itself"))
+        found.append(("HB305", {"found": m.group(0)[:40]}))
     targets = [(bang == "!", target) for bang, target in _INLINE_LINK.findall(text)]
     targets += [(False, t) for t in _REF_DEF.findall(text)]
     if "[" in text:  # what the Markdown really links to (nested or escaped brackets defeat patterns)
         targets += [t for t in _rendered_targets(text) if t not in targets]
     for is_image, target in targets:
         if is_image:
-            found.append((f"images are not allowed in programme text ('{target}')",
-                          "describe it in words; programme text may not load files"))
+            found.append(("HB302", {"target": f" ('{target}')"}))
         elif not (target.startswith("#") or target.lower().startswith("mailto:")):
-            found.append((f"links to files or web addresses are not allowed in programme text ('{target}')",
-                          "name the resource in words, or link a guide with the training 'guide' key"))
+            found.append(("HB303", {"target": target}))
     if _REF_IMAGE.search(text):
-        found.append(("images are not allowed in programme text", "describe it in words"))
+        found.append(("HB302", {"target": ""}))
     if not targets and (m := _BARE_URL.search(text)):
-        found.append((f"web addresses are not allowed in programme text ('{m.group(0)}')",
-                      "name the resource in words; the handbook never points readers at outside files"))
+        found.append(("HB304", {"target": m.group(0)}))
     return found
 
 
@@ -265,162 +102,25 @@ def _walk_strings(data: Any, path: tuple[Any, ...] = ()):
             yield from _walk_strings(value, path + (i,))
 
 
-# ---------------------------------------------------------------- cross references
-
-class _Checker:
-    def __init__(self, doc: Document, prog: Programme, guides_dir: Path | None, expected_id: str | None):
-        self.doc = doc
-        self.prog = prog
-        self.guides_dir = guides_dir
-        self.expected_id = expected_id
-        self.problems: list[Problem] = []
-
-    def add(self, path: tuple[Any, ...], message: str, hint: str = "", *, key: bool = False) -> None:
-        line, col = self.doc.where(path, key=key)
-        self.problems.append(Problem(self.doc.file, line, col, message, hint))
-
-    def role_ref(self, path: tuple[Any, ...], ref: str, *, key: bool = False, special: bool = True) -> None:
-        ids = [r.id for r in self.prog.roles]
-        if ref in ids or (special and ref in SPECIAL_PARTIES):
-            return
-        self.add(path, f"unknown role '{ref}'{_suggest(ref, ids)}",
-                 f"roles defined in this programme: {', '.join(ids)}", key=key)
-
-    def run(self) -> list[Problem]:
-        p = self.prog
-        if self.expected_id is not None and p.id != self.expected_id:
-            self.add(("id",), f"id '{p.id}' does not match the file name '{self.expected_id}.yaml'",
-                     f"rename the file to '{p.id}.yaml' or set 'id: {self.expected_id}'")
-        seen: dict[str, int] = {}
-        for i, role in enumerate(p.roles):
-            if role.id in seen:
-                self.add(("roles", i, "id"), f"role id '{role.id}' is used twice",
-                         "give each role its own id")
-            seen[role.id] = i
-        for i, outcome in enumerate(p.purpose.outcomes):
-            self.role_ref(("purpose", "outcomes", i, "role"), outcome.role)
-        for i, owner in enumerate(p.goal_format.owner):
-            path = ("goal_format", "owner", i) if isinstance(self.doc.data["goal_format"].get("owner"), list) else ("goal_format", "owner")
-            self.role_ref(path, owner, special=True)
-        self.goal_format()
-        self.training()
-        self.sessions()
-        n = len(p.sessions)
-        for i, checkin in enumerate(p.checkins):
-            if checkin.after_session > n:
-                self.add(("checkins", i, "after_session"),
-                         f"check-in '{checkin.title}' comes after session {checkin.after_session}, "
-                         f"but the programme has {n} session(s)", f"use a number from 1 to {n}")
-            for j, who in enumerate(checkin.with_):
-                path = ("checkins", i, "with", j) if isinstance(self.doc.data["checkins"][i].get("with"), list) else ("checkins", i, "with")
-                self.role_ref(path, who)
-        self.changelog()
-        return self.problems
-
-    def goal_format(self) -> None:
-        fmt = self.prog.goal_format
-        if fmt.name == "custom" and not fmt.fields:
-            self.add(("goal_format", "name"), "a custom goal format needs 'fields'",
-                     "list the fields: '- key: ...\\n  label: ...\\n  prompt: ...'")
-        keys: set[str] = set()
-        for i, field in enumerate(fmt.fields):
-            if field.key in keys:
-                self.add(("goal_format", "fields", i, "key"), f"goal field '{field.key}' is listed twice")
-            keys.add(field.key)
-        known = goal_field_keys(fmt)
-        for i, example in enumerate(fmt.examples):
-            if isinstance(example, dict):
-                for key in example:
-                    if key not in known and key not in ("text", "title"):
-                        self.add(("goal_format", "examples", i, key),
-                                 f"goal example uses '{key}', which is not a field of the {fmt.name} format{_suggest(key, known)}",
-                                 f"fields: {', '.join(known)}", key=True)
-
-    def training(self) -> None:
-        ids: set[str] = set()
-        n = len(self.prog.sessions)
-        for i, module in enumerate(self.prog.training):
-            if module.id in ids:
-                self.add(("training", i, "id"), f"training id '{module.id}' is used twice")
-            ids.add(module.id)
-            raw_for = self.doc.data["training"][i].get("for")
-            for j, role in enumerate(module.for_):
-                self.role_ref(("training", i, "for", j) if isinstance(raw_for, list) else ("training", i, "for"), role)
-            if module.when.startswith("week-") and (len(module.when) > 9 or int(module.when[5:]) > n):
-                self.add(("training", i, "when"), f"'{_short(module.when)}' is after the last session (week {n})",
-                         f"use week-1 … week-{n}, 'before-kickoff' or 'any'")
-            if module.guide is not None:
-                self.guide(("training", i, "guide"), module.guide)
-
-    def guide(self, path: tuple[Any, ...], guide: str) -> None:
-        parts = Path(guide).parts
-        if guide.startswith(("/", "\\")) or ".." in parts or "://" in guide or not guide.endswith(".md"):
-            self.add(path, f"guide '{guide}' must be a Markdown page inside guides/",
-                     "write a path such as 'training/active-listening.md'")
-            return
-        if self.guides_dir is not None and not (self.guides_dir / guide).is_file():
-            self.add(path, f"guide '{guide}' does not exist under guides/",
-                     f"create guides/{guide} or fix the path")
-
-    def sessions(self) -> None:
-        p = self.prog
-        for i, session in enumerate(p.sessions):
-            if session.number != i + 1:
-                self.add(("sessions", i, "number"),
-                         f"sessions must be numbered 1, 2, 3 … without gaps: expected {i + 1} here, found {session.number}",
-                         "renumber the sessions in order")
-                break
-        for i, session in enumerate(p.sessions):
-            base = ("sessions", i)
-            for role in session.prep:
-                self.role_ref(base + ("prep", role), role, key=True)
-            for role in session.exercises:
-                self.role_ref(base + ("exercises", role), role, key=True)
-            total = 0
-            for j, item in enumerate(session.agenda):
-                total += item.minutes
-                if item.lead is not None:
-                    self.role_ref(base + ("agenda", j, "lead"), item.lead)
-            length = p.session_minutes(session)
-            if total > length:
-                self.add(base + ("agenda",),
-                         f"the agenda of session {session.number} adds up to {total} minutes, "
-                         f"but the session lasts {length}",
-                         f"shorten the steps or set 'minutes: {total}' on the session", key=True)
-
-    def changelog(self) -> None:
-        log = self.prog.changelog
-        if not log:
-            return
-        if log[0].version != self.prog.version:
-            self.add(("changelog", 0, "version"),
-                     f"the newest changelog entry is {log[0].version} but the programme's version is {self.prog.version}",
-                     "add a changelog entry for the new version at the top (newest first)")
-        for i in range(1, len(log)):
-            if log[i].date > log[i - 1].date:
-                self.add(("changelog", i, "date"), "changelog entries must be newest first",
-                         "move the newest entry to the top")
-                break
-
-
 # ---------------------------------------------------------------- public API
 
 def check_document(doc: Document, *, guides_dir: Path | None = None,
                    expected_id: str | None = None) -> tuple[Programme | None, list[Problem]]:
-    """Validate loaded data; returns the programme (None if invalid) and all problems."""
+    """Validate loaded data; returns the programme (None if invalid) and all problems at once."""
     problems: list[Problem] = []
     for path, text in _walk_strings(doc.data):
-        for message, hint in _text_problems(text):
+        for code, facts in _text_problems(text):
             line, col = doc.where(path)
-            problems.append(Problem(doc.file, line, col, message, hint))
+            problems.append(problem(code, doc.file, line, col, **facts))
     try:
-        prog = Programme.model_validate(doc.data)
+        prog: Programme | Parts = Programme.model_validate(doc.data)
+        valid = True
     except ValidationError as exc:
-        problems += _drop_typo_echoes([_error_to_problem(doc, e) for e in exc.errors()])
-        return None, _dedupe(problems)
-    problems += _Checker(doc, prog, guides_dir, expected_id).run()
+        problems += structure_problems(doc, exc.errors())
+        prog, valid = Parts.of(doc.data), False
+    problems += programme_problems(doc, prog, guides_dir=guides_dir, expected_id=expected_id)
     problems += comma_fragments(doc)
-    return (None if has_errors(problems) else prog), _dedupe(problems)
+    return (prog if valid and not has_errors(problems) else None), _dedupe(problems)
 
 
 _REFERENCE_LISTS = ("with", "for", "owner", "collected_by")
@@ -446,10 +146,8 @@ def comma_fragments(doc: Document) -> list[Problem]:
             here, there = doc.where(path + (i,)), doc.where(path + (i - 1,))
             if here[0] != there[0] or before.rstrip()[-1:] in ".!?:;":
                 continue
-            joined = f"{before}, {item}"
-            found.append(Problem(doc.file, here[0], here[1],
-                                 f"list item '{item}' looks like the end of '{before}', split at a comma",
-                                 f"quote the whole item (\"{joined}\") or write one item per line", "warning"))
+            found.append(problem("HB417", doc.file, here[0], here[1], item=item, before=before,
+                                 joined=f"{before}, {item}"))
     return found
 
 
@@ -461,14 +159,6 @@ def _walk_lists(data: Any, path: tuple[Any, ...] = ()):
         yield path, data
         for i, value in enumerate(data):
             yield from _walk_lists(value, path + (i,))
-
-
-def _drop_typo_echoes(problems: list[Problem]) -> list[Problem]:
-    """A misspelt required key shows up twice (unknown + missing): keep only the typo."""
-    suggested = {m.group(1) for p in problems if (m := re.search(r"did you mean '([^']+)'", p.message))}
-    return [p for p in problems
-            if not (p.message.startswith("missing required key") and
-                    re.search(r"key '([^']+)'", p.message).group(1) in suggested)]
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -497,7 +187,7 @@ def programme_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Problem(path.as_posix(), 0, 0, "no such file or folder"))
+            problems.append(problem("HB101", path.as_posix(), 0, 0, reason="no such file or folder"))
     return files, problems
 
 
@@ -514,15 +204,14 @@ def load_programmes(paths: list[Path], *, guides_dir: Path | None, root: Path | 
         problems += found
         loaded.append(Loaded(path, doc, prog))
     owners: dict[str, Loaded] = {}
-    for item in loaded:
-        if item.programme is None:
+    for item in loaded:  # every id that could be read, even in a file with other problems
+        pid = raw(item.doc.data, "id")
+        if not isinstance(pid, str):
             continue
-        pid = item.programme.id
         if pid in owners:
             line, col = item.doc.where(("id",))
-            problems.append(Problem(item.doc.file, line, col,
-                                    f"programme id '{pid}' is already used by {owners[pid].doc.file}",
-                                    "give each programme its own id"))
+            problems.append(problem("HB402", item.doc.file, line, col, id=pid, other=owners[pid].doc.file))
+            item.programme = None
         else:
             owners[pid] = item
     return loaded, problems

@@ -84,8 +84,9 @@ BAD = [
     ("reference-style link", "administrator_sees: Attendance only.", "administrator_sees: |\n    Attendance [only][x].\n\n    [x]: http://tracker.example/", 60, "links to files or web addresses are not allowed"),
     ("bare web address", "administrator_sees: Attendance only.", "administrator_sees: Attendance at https://tracker.example/x", 60, "web addresses are not allowed"),
     ("colon inside a flow list", "prompts:\n      - What surprised you?", "prompts: [Try this: a plan]", 83, "put the whole text in quotes"),
-    ("YAML syntax error", "title: Bridge Builders", "title: Bridge: Builders: x", 2, "YAML syntax error"),
-    ("bad indentation", "  cadence: weekly", "   cadence: weekly", 32, "YAML syntax error"),
+    ("colon in a title", "title: Bridge Builders", "title: Bridge: Builders: x", 2,
+     "a colon followed by a space inside the text makes YAML read a second key"),
+    ("bad indentation", "  cadence: weekly", "   cadence: weekly", 32, "indented differently from the lines around it"),
     ("recursive alias", "  organisational_goals: [Better digital decisions]", "  organisational_goals: &g [*g]", 10, "an alias refers to itself"),
 ]
 
@@ -125,6 +126,9 @@ def test_duplicate_ids_across_programmes(tmp_path):
     (root / "programs" / "copy.yml").write_text(GOOD, encoding="utf-8")
     _, problems = load_programmes([root / "programs"], guides_dir=root / "guides", root=root)
     assert any("does not match the file name 'copy.yaml'" in p.message for p in problems)
+    duplicate = [p for p in problems if p.code == "HB402"]
+    assert [(p.file, p.line) for p in duplicate] == [("programs/copy.yml", 1)]
+    assert duplicate[0].message == "programme id 'bridge-builders' is already used by programs/bridge-builders.yaml"
 
 
 def test_cli_exit_codes_and_github_format(tmp_path, monkeypatch, capsys):
@@ -135,7 +139,7 @@ def test_cli_exit_codes_and_github_format(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     assert main(["validate", "--format", "github"]) == 1
     out = capsys.readouterr().out
-    assert "::error file=programs/bridge-builders.yaml,line=2,col=1::unknown key 'sesions'" in out
+    assert "::error file=programs/bridge-builders.yaml,line=2,col=1,title=HB201::unknown key 'sesions'" in out
     with pytest.raises(SystemExit) as exc:
         main(["validate", "--format", "xml"])
     assert exc.value.code == 2
@@ -148,7 +152,7 @@ def test_cli_never_shows_a_traceback(tmp_path):
     assert run.returncode == 1
     assert "Traceback" not in run.stdout + run.stderr
     assert "programs/binary.yaml:1:1: error: the file is not UTF-8 text" in run.stdout
-    assert "programs/bridge-builders.yaml:2:1: error: YAML syntax error" in run.stdout
+    assert "programs/bridge-builders.yaml:1:5: error: the '[' opened on line 1 is never closed with ']'" in run.stdout
 
 
 @pytest.mark.parametrize("text,words", [

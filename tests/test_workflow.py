@@ -51,7 +51,7 @@ def test_github_annotation_for_unknown_top_level_key(tmp_path):
     root = make_project(tmp_path, {"bridge-builders": text})
     run = run_handbook(root, "validate", "--format", "github")
     assert run.returncode == 1
-    assert "::error file=programs/bridge-builders.yaml,line=7,col=1::unknown key 'sumary' (did you mean 'summary'?)" in run.stdout
+    assert "::error file=programs/bridge-builders.yaml,line=7,col=1,title=HB201::unknown key 'sumary' (did you mean 'summary'?)" in run.stdout
 
 
 def test_fortnightly_calendar_has_second_session_two_weeks_later(tmp_path):
@@ -114,6 +114,8 @@ def test_editions_with_mike_and_diff_between_revisions(tmp_path):
     assert listed.stdout.split("\n")[:2] == ["2.0 [latest]", "1.0"]
     again = run_handbook(root, "publish", "1.0", env=git_env)
     assert again.returncode == 1 and "already published" in again.stderr
+    quiet = run_handbook(root, "publish", "--if-new", "--", "1.0", env=git_env)
+    assert quiet.returncode == 0 and "already published; nothing to do" in quiet.stderr
 
     diff = run_handbook(root, "diff", "HEAD~1", "HEAD")
     assert diff.returncode == 0, diff.stderr
@@ -162,3 +164,106 @@ def test_calendar_usage_errors(tmp_path):
     assert run_handbook(root, "calendar", "nope", "--start", "2027-01-11").returncode == 2
     bad_zone = run_handbook(root, "calendar", "bridge-builders", "--start", "2027-01-11", "--time", "09:00", "--tz", "Mars/Olympus")
     assert bad_zone.returncode == 2 and "not a time zone" in bad_zone.stderr and "Traceback" not in bad_zone.stderr
+
+
+WORKFLOW = REPO / ".github" / "workflows" / "handbook.yml"
+
+
+def _workflow() -> dict:
+    import yaml
+
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def _steps(job: str) -> dict[str, dict]:
+    return {step.get("name") or step.get("uses") or step.get("run"): step for step in _workflow()["jobs"][job]["steps"]}
+
+
+def test_workflow_never_forces_and_publishes_only_new_editions():
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert "--force" not in text
+    publish = _workflow()["jobs"]["publish"]
+    assert publish["if"].startswith("github.event_name == 'push'") and "refs/tags/edition-" in publish["if"]
+    assert publish["permissions"] == {"contents": "write"} and publish["concurrency"]["cancel-in-progress"] is False
+    run = _steps("publish")["Publish the edition"]["run"]
+    assert "--if-new -- " in run and '-- "${REF_NAME#edition-}"' in run
+    assert (REPO / "EDITION").read_text().strip()
+
+
+def test_workflow_comment_is_fork_safe_and_never_fails_the_job():
+    workflow = _workflow()
+    assert workflow["permissions"] == {} and workflow["jobs"]["check"]["permissions"]["contents"] == "read"
+    comment = _steps("check")["Comment the changes on the pull request"]
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in comment["if"]
+    assert comment["continue-on-error"] is True
+    steps = list(_steps("check"))
+    assert steps.index("Build site and workbooks") < steps.index("Comment the changes on the pull request")
+    assert "${{" not in comment["run"]  # untrusted values reach the shell through the environment only
+
+
+def test_workflow_validates_lints_caches_and_uploads():
+    steps = _steps("check")
+    assert steps["Validate programmes and guides"]["run"] == "handbook validate --format github"
+    assert steps["Lint programmes"]["run"] == "handbook lint --format github"
+    assert steps["PDF cache"]["with"]["path"] == ".cache/handbook"
+    setup = next(s for s in steps.values() if s.get("uses", "").startswith("actions/setup-python"))
+    assert setup["with"]["cache"] == "pip"
+    upload = steps["Upload the built site and PDFs for reviewers"]
+    assert upload["uses"].startswith("actions/upload-artifact@") and upload["with"]["path"] == "site/"
+    assert "group" in _workflow()["concurrency"]
+
+
+def test_actionlint_passes():
+    import shutil
+    import sys
+
+    bin_dir = Path(sys.executable).parent
+    actionlint = shutil.which("actionlint", path=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    assert actionlint, "actionlint is a test dependency (pip install -e '.[test]')"
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}  # with shellcheck
+    run = subprocess.run([actionlint, str(WORKFLOW)], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def _repo(tmp_path: Path) -> Path:
+    root = copy_handbook(tmp_path / "repo", {"bridge-builders": CONTRACT_FILE.read_text()})
+    (root / ".gitignore").write_text("site/\n.cache/\n")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "first edition")
+    return root
+
+
+def test_publish_refuses_a_dirty_tree_and_unreadable_editions(tmp_path):
+    root = _repo(tmp_path)
+    path = root / "programs" / "bridge-builders.yaml"
+    path.write_text(path.read_text().replace("title: Bridge Builders", "title: Bridge Makers"))
+    dirty = run_handbook(root, "publish", "1.0")
+    assert dirty.returncode == 1 and "uncommitted changes (programs/bridge-builders.yaml)" in dirty.stderr
+    assert "--allow-dirty" in dirty.stderr
+    assert subprocess.run(["git", "rev-parse", "--verify", "-q", "gh-pages"], cwd=root).returncode != 0
+    _git(root, "checkout", "-q", "--", ".")
+    _git(root, "checkout", "-q", "--orphan", "gh-pages")
+    _git(root, "rm", "-rqf", ".")
+    (root / "versions.json").write_text("not json")
+    _git(root, "add", "versions.json")
+    _git(root, "commit", "-qm", "broken")
+    _git(root, "checkout", "-q", "-f", "main")
+    listed = run_handbook(root, "publish", "--list")
+    assert listed.returncode == 1 and "cannot list the editions on branch gh-pages" in listed.stderr
+    refused = run_handbook(root, "publish", "1.0")
+    assert refused.returncode == 1 and "mike list failed" in refused.stderr and "nothing was published" in refused.stderr
+    assert _git(root, "show", "gh-pages:versions.json") == "not json"
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--", "-rf"], "edition '-rf' is not a usable name"),
+    (["../../etc"], "edition '../../etc' is not a usable name"),
+    (["2.0", "--alias", "a b"], "alias 'a b' is not a usable name"),
+    (["2.0", "--alias=--push"], "alias '--push' is not a usable name"),
+    (["2.0", "--branch", "x;y"], "branch 'x;y' is not a usable name"),
+])
+def test_publish_refuses_unsafe_names(tmp_path, args, words):
+    root = _repo(tmp_path)
+    run = run_handbook(root, "publish", *args)
+    assert run.returncode == 1 and words in run.stderr, run.stderr
