@@ -49,13 +49,15 @@ def _page_url(site_url: str, path: str) -> str:
 
 
 def build_calendar(prog: Programme, start: dt.date, *, time: dt.time | None = None, tz: str | None = None,
-                   site_url: str = "http://127.0.0.1:8000/", theme_dir: Path | None = None) -> bytes:
+                   site_url: str = "http://127.0.0.1:8000/", theme_dir: Path | None = None,
+                   name: str | None = None) -> bytes:
     words = labels(theme_dir or PACKAGE_DIR.parent / "theme", prog.language)
     ical = icalendar.Calendar()
     ical.add("prodid", f"-//Mentoring Handbook//handbook {__version__}//EN")
     ical.add("version", "2.0")
     ical.add("calscale", "GREGORIAN")
-    ical.add("x-wr-calname", words.text("ics_calendar_name", programme=prog.title, version=prog.version))
+    calname = words.text("ics_calendar_name", programme=prog.title, version=prog.version)
+    ical.add("x-wr-calname", f"{calname} — {name}" if name else calname)  # name: a cohort's
     zone = ZoneInfo(tz) if tz else None
     stamp = dt.datetime.combine(start, dt.time(0, 0), tzinfo=dt.timezone.utc)
 

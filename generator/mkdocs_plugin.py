@@ -16,9 +16,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .offline import SITE_ZIP, write_search_script, write_site_zip
 from .labels import labels
-from .pages import CATALOGUE_MARKER, SITE_NAV_KEYS
+from .offline import SITE_ZIP, name_search_results, write_search_script, write_site_zip
+from .pages import CATALOGUE_MARKER, SITE_NAV_KEYS, nav_group
 from .problems import format_problems, problems_to_json
 from .project import Project
 from .site import SiteContent, env_flag, load_site
@@ -38,7 +38,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         drafts = env_flag("HANDBOOK_DRAFTS", self.config.drafts)
         self.pdfs = env_flag("HANDBOOK_PDFS", self.config.pdfs and getattr(self, "command", "build") != "serve")
         content, problems = load_site(self.project, drafts=drafts, pdfs=self.pdfs,
-                                      site_language=config.theme["language"] or "en")
+                                      site_language=config.theme["language"] or "en",
+                                      site_url=config.site_url or "http://127.0.0.1:8000/")
         if content is None:  # refuse before MkDocs cleans the site folder
             report = os.environ.get("HANDBOOK_PROBLEMS_FILE")  # set by `handbook build`, which prints them
             if report:
@@ -59,7 +60,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_files(self, files: Files, config) -> Files:
         for path, markdown in self.content.pages.items():
             files.append(File.generated(config, path, content=markdown))
+        for path, data in self.content.files.items():
+            files.append(File.generated(config, path, content=data))
         files.append(File.generated(config, SITE_ZIP, content=b""))  # written in on_post_build
+        self.titles: dict[str, str] = {}
         if self.pending is not None:
             for pdf in self.pending.planned:  # placeholders keep link checks honest; filled in on_post_build
                 files.append(File.generated(config, pdf.site_path, abs_src_path=str(pdf.folder / pdf.site_path))
@@ -67,13 +71,22 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return files
 
     def on_nav(self, nav, config, files):
-        """Remember the site's own entries (Home, Programmes...) so each page can show them in its language."""
+        """Remember the site's own entries (Home, Programmes...) so each page can show them in its language;
+        previous/next links stay inside one programme (or one folder of guides)."""
         site = labels(self.project.theme_dir, config.theme["language"] or "en")
         keys = {site.text(key): key for key in SITE_NAV_KEYS}
         self.site_entries = [(item, keys[item.title]) for item in nav.items if item.title in keys]
+        for page in nav.pages:
+            group = nav_group(page.file.src_uri)
+            if page.previous_page is not None and nav_group(page.previous_page.file.src_uri) != group:
+                page.previous_page = None
+            if page.next_page is not None and nav_group(page.next_page.file.src_uri) != group:
+                page.next_page = None
         return nav
 
     def on_page_context(self, context, page, nav, config):
+        if page.meta.get("title"):
+            self.titles[page.url] = str(page.meta["title"])  # search results name the programme too
         language = page.meta.get("language") or config.theme["language"] or "en"
         words = labels(self.project.theme_dir, language)
         for item, key in getattr(self, "site_entries", []):  # pages are rendered one after another
@@ -119,6 +132,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(pdf.folder / pdf.site_path, target)
         site_dir = Path(config.site_dir)
+        name_search_results(site_dir, getattr(self, "titles", {}))
         write_search_script(site_dir)  # search from disk (file://)
         if getattr(self, "command", "build") != "serve":
             write_site_zip(site_dir)

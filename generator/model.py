@@ -175,6 +175,28 @@ class Checkin(Node):
     questions: MarkdownList = []
 
 
+def _clock_text(value: Any) -> Any:
+    """YAML reads an unquoted 9:30 as 570 (base-60 minutes): give the clock time back."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    return value
+
+
+class Cohort(Node):
+    name: Text = Field(description="What participants call this group, e.g. 'Spring 2027'.")
+    start: dt.date = Field(description="Day of session 1, written YYYY-MM-DD; later dates follow the cadence.")
+    time: Annotated[str, BeforeValidator(_clock_text), Field(pattern=r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")] | None = Field(
+        None, description="Start time of each session, HH:MM on a 24-hour clock.")
+    zone: Text | None = Field(None, description="Time zone of the time, a tz database name such as 'Europe/Paris'.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _start_day(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("start"), dt.datetime):
+            data = {**data, "start": data["start"].date()}
+        return data
+
+
 class Evaluation(Node):
     questions: MarkdownList = []
     measures: MarkdownList = Field([], description="Before/after measures of the programme itself.")
@@ -215,6 +237,8 @@ class Programme(Node):
     agreement: Agreement | None = None
     sessions: Annotated[list[Session], Field(min_length=1)]
     checkins: list[Checkin] = []
+    cohorts: list[Cohort] = Field([], description="Groups that run the programme from a real start date: "
+                                  "each gets a Dates page and a calendar file.")
     evaluation: Evaluation | None = None
     recognition: Recognition | None = None
     changelog: list[Change] = []

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cohorts import calendar_files
 from .model import Programme
 from .pages import catalogue, navigation, programme_pages
 from .problems import Problem, has_errors
@@ -24,6 +25,7 @@ class SiteContent:
     pages: dict[str, str] = field(default_factory=dict)
     nav: list[dict[str, Any]] = field(default_factory=list)
     catalogue: str = ""
+    files: dict[str, bytes] = field(default_factory=dict)  # other generated files (cohort calendars)
 
 
 def env_flag(name: str, default: bool) -> bool:
@@ -50,7 +52,8 @@ def select(programmes: list[Programme], drafts: bool) -> list[Programme]:
 
 
 def load_site(project: Project, *, drafts: bool, pdfs: bool = True,
-              site_language: str = "en") -> tuple[SiteContent | None, list[Problem]]:
+              site_language: str = "en", site_url: str = "http://127.0.0.1:8000/",
+              ) -> tuple[SiteContent | None, list[Problem]]:
     """Validate every programme; on any problem return None so nothing half-built is written.
 
     ``site_language`` is the language of the home page, the guides and the navigation around the
@@ -63,6 +66,7 @@ def load_site(project: Project, *, drafts: bool, pdfs: bool = True,
     content = SiteContent(programmes=programmes)
     for prog in programmes:
         content.pages.update(programme_pages(prog, project.theme_dir, pdfs=pdfs))
+        content.files.update(calendar_files(prog, site_url, project.theme_dir))
     content.nav = navigation(programmes, guide_pages(project.guides_dir), project.theme_dir, site_language)
     content.catalogue = catalogue(programmes, project.theme_dir, site_language)
     return content, problems

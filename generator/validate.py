@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .cohorts import cohort_problems
 from .load import Document, load_file, load_text
 from .model import SPECIAL_PARTIES, Programme, goal_field_keys
 from .problems import Problem, display_path
@@ -57,6 +58,7 @@ _PATTERN_WORDS = {
     "language": ("a language tag", "e.g. 'en' or 'fr-CA'"),
     "when": ("'before-kickoff', 'any' or 'week-N'", "e.g. 'week-3'"),
     "key": ("a short key: lowercase letters, digits, '_' or '-'", "e.g. 'time_bound'"),
+    "time": ("a clock time HH:MM (24-hour)", "e.g. '09:30' or '14:00'"),
 }
 
 
@@ -280,6 +282,7 @@ class _Checker:
             for j, who in enumerate(checkin.with_):
                 path = ("checkins", i, "with", j) if isinstance(self.doc.data["checkins"][i].get("with"), list) else ("checkins", i, "with")
                 self.role_ref(path, who)
+        self.problems += cohort_problems(self.doc, p)
         self.changelog()
         return self.problems
 
