@@ -14,7 +14,7 @@ from . import __version__
 from .labels import labels
 from .model import Programme
 from .participation import checkin_views, session_view
-from .pages import session_path
+from .pages import page_url, session_path
 from .project import PACKAGE_DIR
 
 INTERVAL_DAYS = {"weekly": 7, "fortnightly": 14}
@@ -45,17 +45,19 @@ def checkin_date(prog: Programme, session_day: dt.date) -> dt.date:
 
 
 def _page_url(site_url: str, path: str) -> str:
-    return site_url.rstrip("/") + "/" + path.removesuffix(".md").removesuffix("index") + "/"
+    return site_url.rstrip("/") + "/" + page_url(path)
 
 
 def build_calendar(prog: Programme, start: dt.date, *, time: dt.time | None = None, tz: str | None = None,
-                   site_url: str = "http://127.0.0.1:8000/", theme_dir: Path | None = None) -> bytes:
+                   site_url: str = "http://127.0.0.1:8000/", theme_dir: Path | None = None,
+                   name: str | None = None) -> bytes:
     words = labels(theme_dir or PACKAGE_DIR.parent / "theme", prog.language)
     ical = icalendar.Calendar()
     ical.add("prodid", f"-//Mentoring Handbook//handbook {__version__}//EN")
     ical.add("version", "2.0")
     ical.add("calscale", "GREGORIAN")
-    ical.add("x-wr-calname", words.text("ics_calendar_name", programme=prog.title, version=prog.version))
+    calname = words.text("ics_calendar_name", programme=prog.title, version=prog.version)
+    ical.add("x-wr-calname", f"{calname} — {name}" if name else calname)  # name: a cohort's
     zone = ZoneInfo(tz) if tz else None
     stamp = dt.datetime.combine(start, dt.time(0, 0), tzinfo=dt.timezone.utc)
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from pydantic import TypeAdapter, ValidationError
 
 from .load import Document
+from .cohorts import cohort_problems
 from .model import SPECIAL_PARTIES, Programme, goal_field_keys
 from .problems import Problem
 from .rules import problem
@@ -140,6 +141,8 @@ class _Checker:
                 self.add("HB414", ("checkins", i, "after_session"), title=checkin.title,
                          after=checkin.after_session, sessions=n)
             self.refs(("checkins", i, "with"), checkin.with_)
+        if isinstance(p, Programme):  # dates need the whole programme (sessions, cadence)
+            self.problems += cohort_problems(self.doc, p)
         self.changelog()
         return self.problems
 

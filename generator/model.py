@@ -235,6 +235,31 @@ class Checkin(Node):
     questions: MarkdownList = Field([], description="Questions to ask.", examples=[["What would make the next sessions better?"]])
 
 
+def _clock_text(value: Any) -> Any:
+    """YAML reads an unquoted 9:30 as 570 (base-60 minutes): give the clock time back."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    return value
+
+
+class Cohort(Node):
+    name: Text = Field(description="What participants call this group, e.g. 'Spring 2027'.", examples=["Spring 2027"])
+    start: dt.date = Field(description="Day of session 1, written YYYY-MM-DD; later dates follow the cadence.",
+                           examples=["2027-03-01"])
+    time: Annotated[str, BeforeValidator(_clock_text, json_schema_input_type=Union[str, int]),
+                    Field(pattern=r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")] | None = Field(
+        None, description="Start time of each session, HH:MM on a 24-hour clock.", examples=["09:30"])
+    zone: Text | None = Field(None, description="Time zone of the time, a tz database name such as 'Europe/Paris'.",
+                              examples=["Europe/Paris"])
+
+    @model_validator(mode="before")
+    @classmethod
+    def _start_day(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("start"), dt.datetime):
+            data = {**data, "start": data["start"].date()}
+        return data
+
+
 class Evaluation(Node):
     questions: MarkdownList = Field([], description="Questions for participants at the end.",
                                     examples=[["What should the next cohort know?"]])
@@ -285,6 +310,9 @@ class Programme(Node):
     agreement: Agreement | None = Field(None, description="The mentoring agreement participants sign.")
     sessions: Annotated[list[Session], Field(min_length=1, max_length=MAX_SESSIONS)] = Field(description="The sessions, numbered 1, 2, 3 … in order.")
     checkins: Annotated[list[Checkin], Field(max_length=MAX_ITEMS)] = Field([], description="Check-ins between sessions, with the coordinator or each other.")
+    cohorts: Annotated[list[Cohort], Field(max_length=MAX_ITEMS)] = Field(
+        [], description="Groups that run the programme from a real start date: each gets a Dates page and a calendar file.",
+        examples=[[{"name": "Spring 2027", "start": "2027-03-01", "time": "09:30", "zone": "Europe/Paris"}]])
     evaluation: Evaluation | None = Field(None, description="How the programme is evaluated at the end.")
     recognition: Recognition | None = Field(None, description="Certificates and what earns them.")
     changelog: Annotated[list[Change], Field(max_length=MAX_ITEMS)] = Field([], description="Changes by version, newest first; the top entry is the current version.")

@@ -32,6 +32,25 @@ def write_search_script(site_dir: Path) -> Path | None:
     return target
 
 
+def name_search_results(site_dir: Path, titles: dict[str, str]) -> None:
+    """Give each page's own search result its full title ("Training · Digital Leaders"), as in the
+    browser tab; the theme's index takes the page's first heading ("Training")."""
+    import json
+
+    index = site_dir / SEARCH_INDEX
+    if not titles or not index.is_file():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    changed = False
+    for doc in data.get("docs", []):
+        title = titles.get(doc.get("location"))
+        if title and doc.get("title") != title:
+            doc["title"] = title
+            changed = True
+    if changed:
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 def _zip_date(epoch: int | None) -> tuple[int, int, int, int, int, int]:
     if epoch is not None:
         return time.gmtime(max(epoch, 315532800))[:6]  # zip dates start in 1980

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cohorts import cohort_views
 from .labels import Labels, labels
 from .model import Programme
 from .offline import SITE_ZIP
@@ -102,8 +103,37 @@ def _timeline(prog: Programme) -> dict[str, Any]:
     }
 
 
+def _session_roles(prog: Programme, session, words) -> tuple[list[dict], list[dict]]:
+    """Roles with something to prepare or practise in a session (a tab each), and the others with
+    the agenda steps they lead (one line on the page)."""
+    tasks = role_tasks(prog, session, words)
+    busy = [t for t in tasks if t.busy]
+    shown = {t.role.id for t in busy if t.role is not None}
+    others = [{"title": r.title, "leads": [a.step for a in session.agenda if a.lead == r.id]}
+              for r in prog.roles if r.id not in shown]
+    return busy, others
+
+
+def page_url(path: str) -> str:
+    """The URL of a page (relative to the site's root) from its Markdown path or its written HTML file:
+    'programs/x/training.md' and 'programs/x/training/index.html' -> 'programs/x/training/'."""
+    if path.endswith(".html"):
+        stem = path.removesuffix(".html").removesuffix("index")
+        return stem if stem.endswith("/") or not stem else stem + "/"
+    stem = path.removesuffix(".md").removesuffix("index")
+    return stem if not stem or stem.endswith("/") else stem + "/"
+
+
+def nav_group(url: str) -> str:
+    """The programme a page URL belongs to ('programs/x'), or '' for the rest of the site:
+    previous/next links stay inside one programme."""
+    parts = url.strip("/").split("/")
+    return "/".join(parts[:2]) if parts[0] == "programs" and len(parts) >= 2 else ""
+
+
 def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> dict[str, str]:
     """Every page of one programme, as Markdown keyed by its path inside the docs folder."""
+    cohorts = cohort_views(prog, inert)  # slugs from the names as written, names printed inert
     prog = site_view(prog)  # every programme string the templates print is inert markup from here on
     env = environment(theme_dir)
     common = programme_context(prog, theme_dir)
@@ -111,9 +141,12 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
     base = programme_dir(prog)
     context = {
         **common,
+        "cohorts": cohorts,
         "sessions": [{"s": s, "week": session_week(prog, s), "minutes": prog.session_minutes(s),
                       "path": f"sessions/session-{s.number:02d}.md", "agenda": agenda_rows(prog, s, words),
-                      "roles": role_tasks(prog, s, words)} for s in prog.sessions],
+                      "roles": _session_roles(prog, s, words)[0], "others": _session_roles(prog, s, words)[1],
+                      "dates": [{"cohort": v["name"], "page": "../" + v["page"], **v["sessions"][s.number]}
+                                for v in cohorts]} for s in prog.sessions],
         "checkins": checkin_views(prog, words),
         "goal_fields": goal_fields(prog.goal_format, words),
         "goal_example": builtin_goal_example(prog.goal_format, words),
@@ -139,13 +172,18 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
         previous = context["sessions"][i - 1] if i else None
         following = context["sessions"][i + 1] if i + 1 < len(context["sessions"]) else None
         pages[f"{base}/{item['path']}"] = template.render(context, item=item, previous=previous, following=following)
+    template = env.get_template("pages/dates.md.j2")
+    for view in cohorts:
+        pages[f"{base}/{view['page']}"] = template.render(context, cohort=view)
     return pages
 
 
 def catalogue(programmes: list[Programme], theme_dir: Path, site_language: str = "en") -> str:
     """The home page's catalogue of programmes (Markdown, in the site's language like the rest of the home page)."""
     rows = [{**programme_context(site_view(p), theme_dir, language=site_language),
-             "sessions": [(s.number, session_path(p, s.number)) for s in p.sessions]}
+             "sessions": [(s.number, session_path(p, s.number)) for s in p.sessions],
+             "this_week": [{**r, "cohort": v["name"], "path": session_path(p, r["number"])}
+                           for v in cohort_views(p, inert) for r in v["rows"] if r["kind"] == "session"]}
             for p in sorted(programmes, key=lambda p: p.title.lower())]
     return environment(theme_dir).get_template("pages/catalogue.md.j2").render(rows=rows, L=labels(theme_dir, site_language),
                                                                                 site_zip=SITE_ZIP)
@@ -164,6 +202,9 @@ def navigation(programmes: list[Programme], guides: list[tuple[str, str]], theme
     for prog in sorted(programmes, key=lambda p: p.title.lower()):
         base = programme_dir(prog)
         words = labels(theme_dir, prog.language)
+        views = cohort_views(prog, inert)
+        dates = ([{words.text("dates"): f"{base}/{views[0]['page']}"}] if len(views) == 1
+                 else [{words.text("dates"): [{v["name"]: f"{base}/{v['page']}"} for v in views]}] if views else [])
         section.append({str(inert(prog.title)): [
             f"{base}/index.md",
             {words.text("goals"): f"{base}/goals.md"},
@@ -171,6 +212,7 @@ def navigation(programmes: list[Programme], guides: list[tuple[str, str]], theme
             {words.text("confidentiality_agreement"): f"{base}/confidentiality.md"},
             {words.text("sessions"): [{words.text("nav_session", n=s.number, title=inert(s.title)):
                                        session_path(prog, s.number)} for s in prog.sessions]},
+            *dates,
             {words.text("checkins"): f"{base}/checkins.md"},
             {words.text("evaluation"): f"{base}/evaluation.md"},
             {words.text("changelog"): f"{base}/changelog.md"},

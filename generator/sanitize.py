@@ -117,8 +117,8 @@ def inert_html(fragment: str) -> Markup:
 
 # values that are identifiers or settings (validated patterns), never shown as free text
 IDENTIFIERS = {"id", "role", "key", "when", "guide", "lead", "version", "status", "language", "model", "cadence",
-               "for_", "with_", "owner"}
-PLAIN = {"title", "label", "pilot_size"}
+               "for_", "with_", "owner", "time"}
+PLAIN = {"title", "label", "pilot_size", "name", "zone"}
 
 
 def _convert(value: Any, name: str, render) -> Any:

@@ -14,15 +14,18 @@ gets an adapter of its own, not a rewrite. Nothing here imports an engine.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .csp import with_policy
 from .labels import closest_language, labels
-from .offline import SITE_ZIP, write_search_script, write_site_zip
-from .pages import CATALOGUE_MARKER, SITE_NAV_KEYS
+from .offline import SITE_ZIP, name_search_results, write_search_script, write_site_zip
+from .pages import CATALOGUE_MARKER, SITE_NAV_KEYS, nav_group, page_url
 from .problems import Problem, format_problems, problems_to_json
 from .project import Project
 from .settings import Settings, SettingsError
@@ -42,7 +45,26 @@ class InputProblems(Exception):
                          "programme files have problems:\n" + format_problems(problems))
 
 
-NOT_STARTED = (SettingsError, InputProblems)  # what BuildSession.start raises for the adapter to report
+NOT_STARTED = (SettingsError, InputProblems)
+
+# the theme's previous/next links at the foot of a page (no link nests inside another)
+_FOOTER_LINK = re.compile(r'<a\s[^>]*class="md-footer__link[^"]*"[^>]*>.*?</a\s*>', re.DOTALL)
+_HREF = re.compile(r'href="([^"]*)"')
+
+
+def _neighbours_within(url: str, output: str) -> str:
+    """Previous/next links stay inside one programme: a link into another part of the site is dropped."""
+    from posixpath import normpath
+    from urllib.parse import urljoin
+
+    group = nav_group(url)
+
+    def keep(m: re.Match) -> str:
+        href = _HREF.search(m.group(0))
+        target = normpath(urljoin("/" + url, href.group(1) if href else "")).lstrip("/")
+        return m.group(0) if nav_group(target + "/") == group else ""
+
+    return _FOOTER_LINK.sub(keep, output)  # what BuildSession.start raises for the adapter to report
 
 
 @dataclass(frozen=True)
@@ -77,7 +99,8 @@ class BuildSession:
     def prepare(self) -> None:
         """Validate every programme and guide (raises InputProblems), render the pages, start the PDFs."""
         content, problems = load_site(self.project, drafts=self.settings.drafts, pdfs=self.settings.renders_pdfs,
-                                      only=self.settings.programme_ids, site_language=self.site_language)
+                                      only=self.settings.programme_ids, site_language=self.site_language,
+                                      site_url=self.settings.site_url or "http://127.0.0.1:8000/")
         if content is None and self.settings.preview:  # show the problems in the browser, at every page
             self.content = problem_content(self.project, problems, set(_LAST["pages"]), _LAST["nav"])
             return
@@ -107,6 +130,7 @@ class BuildSession:
     def generated_files(self) -> list[GeneratedFile]:
         assert self.content is not None
         files = [GeneratedFile(path, content=markdown) for path, markdown in self.content.pages.items()]
+        files += [GeneratedFile(path, content=data) for path, data in self.content.files.items()]  # calendars
         files.append(GeneratedFile(SITE_ZIP, content=b""))  # written by finish()
         if self.pending is not None:
             for pdf in self.pending.planned:  # placeholders keep the engine's link checks honest
@@ -152,7 +176,7 @@ class BuildSession:
         ``content`` is the page's own HTML (from its Markdown): a script in it is never trusted."""
         if not path.endswith((".md", ".html")):
             return output  # sitemap.xml and other non-pages
-        return with_policy(output, content)
+        return with_policy(_neighbours_within(page_url(path), output), content)
 
     # ------------------------------------------------------------ after the engine
 
@@ -165,9 +189,21 @@ class BuildSession:
                 target = site_dir / pdf.site_path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(pdf.folder / pdf.site_path, target)
+        name_search_results(site_dir, self.page_titles())  # "Training · Digital Leaders", not "Training"
         write_search_script(site_dir)  # search from disk (file://); needs the engine's search index
         if not self.settings.preview:
             write_site_zip(site_dir, self.settings.source_date_epoch)
+
+    def page_titles(self) -> dict[str, str]:
+        """URL -> title of every generated page (its front matter names the programme)."""
+        assert self.content is not None
+        titles = {}
+        for path, markdown in self.content.pages.items():
+            end = markdown.find("\n---\n", 3) if markdown.startswith("---\n") else -1
+            front = yaml.safe_load(markdown[4:end]) if end > 0 else None
+            if isinstance(front, dict) and front.get("title"):
+                titles[page_url(path)] = str(front["title"])
+        return titles
 
     def cancel(self) -> None:
         if self.pending is not None:

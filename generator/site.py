@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cohorts import calendar_files
 from .guides import check_guides, guide_files
 from .model import Programme
 from .pages import catalogue, navigation, programme_pages
@@ -25,6 +26,7 @@ class SiteContent:
     nav: list[dict[str, Any]] = field(default_factory=list)
     catalogue: str = ""
     problems: str | None = None  # a live preview's problem page: shown instead of every page
+    files: dict[str, bytes] = field(default_factory=dict)  # other generated files (cohort calendars)
 
 
 def guide_pages(guides_dir: Path, root: Path | None = None) -> list[tuple[str, str]]:
@@ -63,7 +65,8 @@ def select(programmes: list[Programme], drafts: bool) -> list[Programme]:
 
 
 def load_site(project: Project, *, drafts: bool, pdfs: bool = True,
-              site_language: str = "en", only: tuple[str, ...] = ()) -> tuple[SiteContent | None, list[Problem]]:
+              site_language: str = "en", only: tuple[str, ...] = (),
+              site_url: str = "http://127.0.0.1:8000/") -> tuple[SiteContent | None, list[Problem]]:
     """Validate every programme (or ``only`` those, for a quick preview); on any problem return None
     so nothing half-built is written.
 
@@ -78,6 +81,7 @@ def load_site(project: Project, *, drafts: bool, pdfs: bool = True,
     content = SiteContent(programmes=programmes)
     for prog in programmes:
         content.pages.update(programme_pages(prog, project.theme_dir, pdfs=pdfs))
+        content.files.update(calendar_files(prog, site_url, project.theme_dir))
     content.nav = navigation(programmes, guide_pages(project.guides_dir, project.root), project.theme_dir, site_language)
     content.catalogue = catalogue(programmes, project.theme_dir, site_language)
     return content, problems

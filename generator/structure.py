@@ -45,6 +45,7 @@ _PATTERN_WORDS = {
     "language": ("a language tag", "e.g. 'en' or 'fr-CA'"),
     "when": ("'before-kickoff', 'any' or 'week-N'", "e.g. 'week-3'"),
     "key": ("a short key: lowercase letters, digits, '_' or '-'", "e.g. 'time_bound'"),
+    "time": ("a clock time HH:MM (24-hour)", "e.g. '09:30' or '14:00'"),
 }
 
 

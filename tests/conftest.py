@@ -9,6 +9,15 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CONTRACT_FILE = FIXTURES / "bridge-builders.yaml"
+# two cohorts of the contract programme in the shared build: Dates pages, calendars, "this week"
+TWO_COHORTS = """cohorts:
+  - name: Spring 2027
+    start: 2027-01-11
+    time: "09:30"
+    zone: Europe/Paris
+  - name: Autumn 2027
+    start: 2027-09-06
+"""
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -52,7 +61,8 @@ def run_handbook(root: Path, *args: str, env: dict[str, str] | None = None):
 @pytest.fixture(scope="session")
 def built_handbook(tmp_path_factory) -> Path:
     """The contract fixture plus one shipped programme, built once (site + PDFs) for the whole run."""
-    root = copy_handbook(tmp_path_factory.mktemp("handbook"), {"bridge-builders": CONTRACT_FILE.read_text(encoding="utf-8")})
+    root = copy_handbook(tmp_path_factory.mktemp("handbook"),
+                         {"bridge-builders": CONTRACT_FILE.read_text(encoding="utf-8") + TWO_COHORTS})
     shutil.copy(FIXTURES / "tiny-peers.yaml", root / "programs" / "tiny-peers.yaml")
     shipped = REPO / "programs" / "digital-leaders.yaml"
     shutil.copy(shipped, root / "programs" / shipped.name)

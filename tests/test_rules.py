@@ -50,6 +50,20 @@ def guide_file(tmp_path: Path, name: str, content: bytes = b"x", link: Path | No
     return check_guides(root / "guides", root)
 
 
+END = GOOD.count("\n") + 1  # the first line after the fixture
+
+
+def cohorts(*entries: str) -> str:
+    """The fixture with a cohorts list; each entry is 'name|start|time|zone' (empty parts left out)."""
+    lines = ["cohorts:"]
+    for entry in entries:
+        name, start, time, zone = entry.split("|")
+        lines += [f"  - name: {name}", f"    start: {start}"]
+        lines += [f'    time: "{time}"'] if time else []
+        lines += [f"    zone: {zone}"] if zone else []
+    return GOOD + "\n".join(lines) + "\n"
+
+
 def _aliases(n: int) -> str:
     return edit("  organisational_goals: [Better digital decisions]",
                 "  organisational_goals: &g [Better digital decisions]\n  x: [" + ", ".join(["*g"] * n) + "]")
@@ -187,6 +201,17 @@ CASES = {
                                                    "  norms: [What is said stays, between the two of you]")), 58,
               "list item 'between the two of you' looks like the end of 'What is said stays'",
               'quote the whole item ("What is said stays, between the two of you")'),
+    "HB418": (lambda t: programme_problems(t, cohorts("Spring|2027-01-11|09:30|Europe/Pariss")), END + 4,
+              "unknown time zone 'Europe/Pariss' (did you mean 'Europe/Paris'?)", "tz database"),
+    "HB419": (lambda t: programme_problems(t, cohorts("Spring|2027-01-11||Europe/Paris")), END + 3,
+              "cohort 'Spring' has a time zone but no time", "add 'time: HH:MM'"),
+    "HB420": (lambda t: programme_problems(t, cohorts("Spring|2027-01-11||", "spring|2027-09-06||")), END + 3,
+              "two cohorts are called 'spring'", "the first is cohort 1"),
+    "HB421": (lambda t: programme_problems(t, cohorts("Spring 27|2027-01-11||", "Spring-27|2027-09-06||")), END + 3,
+              "cohorts 'Spring 27' and 'Spring-27' would share the page 'dates-spring-27'", "differ in letters"),
+    "HB422": (lambda t: programme_problems(t, cohorts("Spring|2027-01-11|09:30|", "Early|2027-01-11|09:45|")), END + 5,
+              "cohort 'Early' meets at the same time as cohort 'Spring' (session 1 of 'Early' and session 1 of "
+              "'Spring', 2027-01-11)", "another day"),
     "HB501": (lambda t: guide_problems(t, b"# Title\n\xff\xfe\n"), 1, "not readable UTF-8 text", "save it as UTF-8"),
     "HB502": (lambda t: guide_problems(t, "# Title\n\n<iframe src=x.html></iframe>\n"), 3,
               "<iframe> is not allowed in a guide", "self-contained"),
