@@ -182,7 +182,7 @@ def _new(args: argparse.Namespace) -> int:
     if target.exists():
         print(f"handbook: error: {target.relative_to(project.root)} already exists; choose another id", file=sys.stderr)
         return 1
-    text = scaffold(args.id, args.model, project.theme_dir)
+    text = scaffold(args.id, args.model, project.theme)
     doc, problems = load_text(text, target.name)
     if not problems:
         _, problems = check_document(doc, expected_id=args.id)

@@ -24,6 +24,7 @@ class HandbookPlugin(BasePlugin):
         except NOT_STARTED as exc:
             raise PluginError(str(exc)) from None
         config.nav = self.session.nav
+        config.theme.dirs[:] = self.session.site_dirs(config.theme.dirs)  # the packaged Material overrides
         if not self.session.settings.mike_version:
             config.extra.pop("version", None)  # the edition selector (and its versions.json) only in mike's editions
         return config

@@ -12,16 +12,22 @@ from pathlib import Path
 WORKER_PRELOAD = ["weasyprint", "generator.fetcher", "generator.pdf"]
 
 
-def write_pdf(html: str, target: Path, theme_dir: Path, extra_roots: list[Path] | None = None) -> list[str]:
-    """Render HTML to a PDF file; returns the URLs the locked fetcher refused."""
+def write_pdf(html: str, target: Path, theme_dir, extra_roots: list[Path] | None = None) -> list[str]:
+    """Render HTML to a PDF file; returns the URLs the locked fetcher refused.
+
+    ``theme_dir`` is a ``Theme`` (or a theme folder over the packaged one): print.css and the
+    workbook assets come from the repository's theme/workbook if it has them, else the package's.
+    """
     from weasyprint import CSS, HTML
 
     from .fetcher import LockedFetcher
+    from .theme import Theme
 
-    theme_dir = theme_dir.resolve()
-    fetcher = LockedFetcher([theme_dir / "workbook"] + (extra_roots or []))
-    base = (theme_dir / "workbook").as_uri() + "/"
-    stylesheet = CSS(filename=str(theme_dir / "workbook" / "print.css"), url_fetcher=fetcher)
+    theme = Theme.of(theme_dir)
+    roots = theme.roots("workbook")
+    fetcher = LockedFetcher(roots + (extra_roots or []), layered=len(roots))
+    base = roots[0].resolve().as_uri() + "/"
+    stylesheet = CSS(filename=str(theme.find("workbook/print.css")), url_fetcher=fetcher)
     document = HTML(string=html, base_url=base, url_fetcher=fetcher)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + f".{os.getpid()}.part")
@@ -52,8 +58,8 @@ def verified(target: Path) -> bool:
         return False
 
 
-def write_task(task: tuple[str, str, str]) -> str:
-    """One PDF in a worker process: (html, theme folder, target path) -> target path."""
-    html, theme_dir, target = task
-    write_pdf(html, Path(target), Path(theme_dir))
+def write_task(task: tuple) -> str:
+    """One PDF in a worker process: (html, theme, target path) -> target path."""
+    html, theme, target = task
+    write_pdf(html, Path(target), theme)
     return target

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from . import participation
 from .model import Programme, Session, training_exercises
 from .sanitize import clean_html
+from .theme import Theme
 
 CADENCE_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4, "once": 1}
 
@@ -144,11 +145,11 @@ class Labels(dict):
             raise AttributeError(f"no label '{key}' in theme/labels/en.yaml") from None
 
 
-def labels(theme_dir: Path, language: str = "en") -> Labels:
-    """English labels, overlaid by the programme's language (``fr-CA`` -> fr.yaml, then fr-CA.yaml)."""
-    folder = theme_dir / "labels"
+def labels(theme_dir: Theme | Path, language: str = "en") -> Labels:
+    """English labels, overlaid by the programme's language (``fr-CA`` -> fr.yaml, then fr-CA.yaml);
+    a repository's own label files overlay the packaged ones key by key (see ``theme``)."""
     names = ["en"] + [n for n in dict.fromkeys([language.split("-")[0].lower(), language.lower()]) if n != "en"]
-    paths = tuple(p for p in (folder / f"{n}.yaml" for n in names) if p.is_file())
+    paths = tuple(Theme.of(theme_dir).label_files(names))
     return _read_labels(paths, tuple(p.stat().st_mtime_ns for p in paths))  # edits show up in `serve`
 
 
@@ -166,7 +167,7 @@ def model_title(prog: Programme, words: Labels) -> str:
     return words.get("model_" + prog.model.replace("-", "_"), prog.model_title)
 
 
-def programme_context(prog: Programme, theme_dir: Path) -> dict:
+def programme_context(prog: Programme, theme_dir: Theme | Path) -> dict:
     """What every page and document of a programme shows the same way, in its language."""
     words = labels(theme_dir, prog.language)
     return {
@@ -190,8 +191,13 @@ def fmt(template: str, **values) -> str:
     return str(template).format(**values)
 
 
+def environment(theme_dir: Theme | Path) -> jinja2.Environment:
+    """The Jinja environment over a theme: each template from the repository's theme/ if it has it, else the package's."""
+    return _environment(Theme.of(theme_dir))
+
+
 @lru_cache(maxsize=8)
-def environment(theme_dir: Path) -> jinja2.Environment:
+def _environment(theme: Theme) -> jinja2.Environment:
     # compiled templates are kept on disk: every PDF worker is a fresh process and would
     # otherwise compile the same templates again (Jinja's per-user folder in the temporary directory;
     # entries are keyed by each template's source, so every project can share it)
@@ -200,7 +206,7 @@ def environment(theme_dir: Path) -> jinja2.Environment:
     except OSError:
         bytecode_cache = None
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(theme_dir)),
+        loader=theme.loader(),
         bytecode_cache=bytecode_cache,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "svg.j2"), default=False),
         undefined=jinja2.StrictUndefined,

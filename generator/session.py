@@ -99,7 +99,11 @@ class BuildSession:
     @property
     def watched(self) -> list[Path]:
         """Folders whose changes call for a new session (live preview)."""
-        return [folder for folder in (self.project.programs_dir, self.project.theme_dir) if folder.is_dir()]
+        return [folder for folder in (self.project.programs_dir, *self.project.theme.layers) if folder.is_dir()]
+
+    def site_dirs(self, dirs: list[str]) -> list[str]:
+        """The site engine's template folders, with the packaged Material overrides wired in."""
+        return self.project.theme.site_dirs(dirs, self.project.root)
 
     def generated_files(self) -> list[GeneratedFile]:
         assert self.content is not None

@@ -46,8 +46,8 @@ def problem_content(project: Project, problems: list[Problem], pages: set[str],
     from .render import environment, labels
     from .sanitize import inert
 
-    words = labels(project.theme_dir)
-    text = environment(project.theme_dir).get_template("pages/problems.md.j2").render(
+    words = labels(project.theme)
+    text = environment(project.theme).get_template("pages/problems.md.j2").render(
         L=words, problems=[{"where": inert(f"{p.file}:{p.line}:{p.column or 1}" if p.line else p.file), "message": inert(p.message),
                             "hint": inert(p.hint), "severity": p.severity} for p in sorted(problems)])
     content = SiteContent(programmes=[], catalogue=text, problems=text)
@@ -74,7 +74,7 @@ def load_site(project: Project, *, drafts: bool, pdfs: bool = True,
     programmes = select([item.programme for item in loaded if item.programme], drafts)
     content = SiteContent(programmes=programmes)
     for prog in programmes:
-        content.pages.update(programme_pages(prog, project.theme_dir, pdfs=pdfs))
+        content.pages.update(programme_pages(prog, project.theme, pdfs=pdfs))
     content.nav = navigation(programmes, guide_pages(project.guides_dir, project.root))
-    content.catalogue = catalogue(programmes, project.theme_dir)
+    content.catalogue = catalogue(programmes, project.theme)
     return content, problems
