@@ -23,6 +23,7 @@ EXAMPLES = {
     "publish": "examples:\n  handbook publish 2.0 --alias latest\n  handbook publish --list",
     "diff": "examples:\n  handbook diff HEAD~1 HEAD\n  handbook diff origin/main HEAD --format markdown\n"
             "  handbook diff old-programs/ programs/",
+    "init": "examples:\n  handbook init our-handbook\n  handbook init manuel --model circle --language fr",
     "build": "examples:\n  handbook build\n  handbook build --out public --drafts --paper letter --jobs 2",
     "serve": "examples:\n  handbook serve --drafts\n  handbook serve programs/digital-leaders.yaml --addr 127.0.0.1:8001",
     "validate": "examples:\n  handbook validate\n  handbook validate programs/digital-leaders.yaml --format github",
@@ -196,6 +197,32 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _init(args: argparse.Namespace) -> int:
+    import re
+
+    from .starter import NotEmpty, init_repository
+
+    target = Path(args.dir)
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", args.language):
+        print(f"handbook: error: --language '{args.language}' is not a language code (e.g. en, fr, fr-CA)", file=sys.stderr)
+        return 2
+    try:
+        written = init_repository(target, model=args.model, language=args.language)
+    except NotEmpty:
+        print(f"handbook: error: {args.dir} is not empty; 'handbook init' only writes into a new or empty folder "
+              f"(nothing was touched)", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"handbook: error: cannot write {exc.filename or args.dir}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path.relative_to(target).as_posix())
+    print(f"Wrote a handbook repository in {args.dir}/ (generator {__version__}). Next:\n"
+          f"  cd {args.dir}\n  handbook serve     # preview while you edit\n"
+          f"  handbook build     # the site and every PDF workbook into site/", file=sys.stderr)
+    return 0
+
+
 def _load_one(project: Project, programme_id: str):
     from .validate import load_programmes
 
@@ -350,6 +377,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, choices=sorted(PRESETS), metavar="MODEL",
                    help="one of: " + ", ".join(sorted(PRESETS)))
     p.set_defaults(func=_new)
+
+    p = verb("init", "Start a new handbook repository (content only; the generator and theme stay in the package).")
+    p.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    p.add_argument("--model", default="one-to-one", choices=sorted(PRESETS), metavar="MODEL",
+                   help="model of the first programme (default: one-to-one); one of: " + ", ".join(sorted(PRESETS)))
+    p.add_argument("--language", default="en", help="language of the site and documents, e.g. en, fr (default: en)")
+    p.set_defaults(func=_init)
 
     p = verb("calendar", "Write an iCalendar file of a cohort's sessions and check-ins.")
     p.add_argument("id", help="programme id")
