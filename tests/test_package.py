@@ -162,6 +162,18 @@ def test_init_writes_a_content_only_repository_whose_settings_follow_this_one(tm
     assert theirs == ours, "theme/scaffold/handbook/mkdocs.yml.j2 must follow this repository's mkdocs.yml"
 
 
+def test_the_changelog_describes_this_version(capsys):
+    import re
+
+    text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    versions = re.findall(r"^## (\d+\.\d+\.\d+) — \d{4}-\d{2}-\d{2}$", text, re.MULTILINE)
+    assert versions[0] == __version__, "add a CHANGELOG.md entry for the version in generator/__init__.py"
+    assert versions == sorted(versions, key=lambda v: tuple(map(int, v.split("."))), reverse=True)
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"handbook {__version__}"
+
+
 # ------------------------------------------------------------ the wheel, installed outside the checkout
 
 def _free_port() -> int:
@@ -190,6 +202,7 @@ def installed(tmp_path_factory) -> Path:
                           "-q", "-w", str(base / "dist")], capture_output=True, text=True, cwd=base)
     assert run.returncode == 0, run.stdout + run.stderr
     wheel = next((base / "dist").glob("mentoring_handbook-*.whl"))
+    assert wheel.name.startswith(f"mentoring_handbook-{__version__}-")  # one source for the version
     names = zipfile.ZipFile(wheel).namelist()
     for relative in ("pages/session.md.j2", "workbook/print.css", "workbook/partials/cover.html.j2",
                      "labels/en.yaml", "labels/fr.yaml", "scaffold/programme.yaml.j2",
