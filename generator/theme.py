@@ -85,10 +85,11 @@ class Theme:
         return [layer / folder for layer in self.layers]
 
     def site_dirs(self, dirs: list[str], project_root: Path) -> list[str]:
-        """The site engine's template folders with the packaged overrides in place: after the
-        repository's own overrides folder (if it has one), before the engine's theme."""
-        packaged = str(PACKAGED / "overrides")
-        if any(Path(d).resolve() == Path(packaged) for d in dirs):
-            return list(dirs)
-        position = 1 if dirs and Path(dirs[0]).resolve().is_relative_to(project_root.resolve()) else 0
-        return [*dirs[:position], packaged, *dirs[position:]]
+        """The site engine's template folders with every layer's ``overrides/`` in place, the
+        repository's before the package's, both before the engine's own theme (after any other
+        ``custom_dir`` the repository names); a repository's theme/overrides needs no custom_dir."""
+        wanted = [str(layer / "overrides") for layer in self.layers if (layer / "overrides").is_dir()]
+        keys = {Path(d).resolve() for d in wanted}
+        rest = [d for d in dirs if Path(d).resolve() not in keys]
+        position = 1 if rest and Path(rest[0]).resolve().is_relative_to(project_root.resolve()) else 0
+        return [*rest[:position], *wanted, *rest[position:]]

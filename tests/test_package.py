@@ -94,12 +94,15 @@ def test_a_label_file_overlays_the_packaged_labels_key_by_key(tmp_path):
 
 
 def test_material_overrides_are_wired_in_after_the_repositorys_own(tmp_path):
-    theme, material = Theme.for_root(tmp_path), "/site-packages/material/templates"
-    packaged = str(PACKAGED / "overrides")
-    assert theme.site_dirs([material], tmp_path) == [packaged, material]
-    own = str(tmp_path / "theme" / "overrides")
+    material, packaged = "/site-packages/material/templates", str(PACKAGED / "overrides")
+    assert Theme.for_root(tmp_path).site_dirs([material], tmp_path) == [packaged, material]
+    assert Theme.for_root(REPO).site_dirs([packaged, material], REPO) == [packaged, material]  # this repository
+    (tmp_path / "theme" / "overrides").mkdir(parents=True)
+    own, theme = str((tmp_path / "theme" / "overrides").resolve()), Theme.for_root(tmp_path)
+    assert theme.site_dirs([material], tmp_path) == [own, packaged, material]  # no custom_dir needed
     assert theme.site_dirs([own, material], tmp_path) == [own, packaged, material]
-    assert theme.site_dirs([packaged, material], REPO) == [packaged, material]  # this repository: unchanged
+    other = str(tmp_path / "elsewhere")
+    assert theme.site_dirs([other, material], tmp_path) == [other, own, packaged, material]
 
 
 def test_fetcher_takes_a_missing_asset_from_the_package_and_nothing_outside(tmp_path):
@@ -269,6 +272,7 @@ def test_installed_wheel_init_validate_build_override_serve_and_publish(installe
 
     # one file under theme/ changes the output; everything else still comes from the package
     _override(root, "labels/en.yaml", "downloads: Printables for Example Corp\n")
+    _override(root, "overrides/partials/copyright.html", '<div class="md-copyright">Example Corp HR</div>\n')
     built = run("build", "--jobs", "2")
     assert built.returncode == 0, built.stdout + built.stderr
     site = root / "site"
@@ -276,6 +280,7 @@ def test_installed_wheel_init_validate_build_override_serve_and_publish(installe
     assert (site / "index.html").is_file() and (programme / "sessions" / "session-01" / "index.html").is_file()
     assert "First One To One Programme" in (site / "index.html").read_text(encoding="utf-8")
     assert (site / "assets" / "stylesheets" / "handbook.css").is_file()  # the packaged Material overrides
+    assert "Example Corp HR" in (site / "index.html").read_text(encoding="utf-8")  # and the repository's own
     downloads = (programme / "downloads" / "index.html").read_text(encoding="utf-8")
     assert "Printables for Example Corp" in downloads and ">Downloads<" not in downloads
     pdfs = sorted(p.name for p in (programme / "downloads").glob("*.pdf"))
