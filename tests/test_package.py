@@ -255,24 +255,7 @@ def test_installed_wheel_init_validate_build_override_serve_and_publish(installe
     checked = run("validate")
     assert checked.returncode == 0 and "1 of 1 programme file(s) valid" in checked.stderr, checked.stdout + checked.stderr
 
-    # no theme/ folder: the live preview starts and answers with the packaged theme
-    port = _free_port()
-    server = subprocess.Popen([handbook, "serve", "--addr", f"127.0.0.1:{port}"], cwd=root, env=_env(root, installed),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline, page = time.monotonic() + 120, ""
-        while time.monotonic() < deadline and "First One To One Programme" not in page:
-            time.sleep(0.3)
-            page = _get(f"http://127.0.0.1:{port}/programs/first-one-to-one-programme/")
-        assert "First One To One Programme" in page
-        assert "Downloads" in _get(f"http://127.0.0.1:{port}/programs/first-one-to-one-programme/downloads/")
-    finally:
-        server.terminate()
-        server.wait(20)
-
-    # one file under theme/ changes the output; everything else still comes from the package
-    _override(root, "labels/en.yaml", "downloads: Printables for Example Corp\n")
-    _override(root, "overrides/partials/copyright.html", '<div class="md-copyright">Example Corp HR</div>\n')
+    # no theme/ folder: site and PDFs entirely from the package
     built = run("build", "--jobs", "2")
     assert built.returncode == 0, built.stdout + built.stderr
     site = root / "site"
@@ -280,9 +263,6 @@ def test_installed_wheel_init_validate_build_override_serve_and_publish(installe
     assert (site / "index.html").is_file() and (programme / "sessions" / "session-01" / "index.html").is_file()
     assert "First One To One Programme" in (site / "index.html").read_text(encoding="utf-8")
     assert (site / "assets" / "stylesheets" / "handbook.css").is_file()  # the packaged Material overrides
-    assert "Example Corp HR" in (site / "index.html").read_text(encoding="utf-8")  # and the repository's own
-    downloads = (programme / "downloads" / "index.html").read_text(encoding="utf-8")
-    assert "Printables for Example Corp" in downloads and ">Downloads<" not in downloads
     pdfs = sorted(p.name for p in (programme / "downloads").glob("*.pdf"))
     assert "first-one-to-one-programme-mentee-workbook.pdf" in pdfs and len(pdfs) >= 5
     assert all(len(PdfReader(programme / "downloads" / name).pages) >= 1 for name in pdfs)
@@ -297,4 +277,28 @@ def test_installed_wheel_init_validate_build_override_serve_and_publish(installe
     assert listed.stdout.split("\n")[0] == "1.0 [latest]"
     tree = subprocess.run(["git", "ls-tree", "-r", "--name-only", "gh-pages"], cwd=root, check=True,
                           capture_output=True, text=True).stdout.split("\n")
-    assert "1.0/programs/first-one-to-one-programme/index.html" in tree
+    assert "1.0/programs/first-one-to-one-programme/downloads/first-one-to-one-programme-mentee-workbook.pdf" in tree
+
+    port = _free_port()
+    server = subprocess.Popen([handbook, "serve", "--addr", f"127.0.0.1:{port}"], cwd=root, env=_env(root, installed),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, page = time.monotonic() + 120, ""
+        while time.monotonic() < deadline and "First One To One Programme" not in page:
+            time.sleep(0.3)
+            page = _get(f"http://127.0.0.1:{port}/programs/first-one-to-one-programme/")
+        assert "First One To One Programme" in page
+    finally:
+        server.terminate()
+        server.wait(20)
+
+    # one file under theme/ changes the output; everything else still comes from the package
+    _override(root, "labels/en.yaml", "downloads: Printables for Example Corp\n")
+    _override(root, "overrides/partials/copyright.html", '<div class="md-copyright">Example Corp HR</div>\n')
+    rebuilt = run("build", "--no-pdfs")
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Example Corp HR" in home and "First One To One Programme" in home
+    downloads = (programme / "downloads" / "index.html").read_text(encoding="utf-8")
+    assert "Printables for Example Corp" in downloads and ">Downloads<" not in downloads
+    assert (site / "assets" / "stylesheets" / "handbook.css").is_file()
