@@ -24,9 +24,7 @@ class HandbookPlugin(BasePlugin):
         except NOT_STARTED as exc:
             raise PluginError(str(exc)) from None
         config.nav = self.session.nav
-        config.theme.dirs[:] = self.session.site_dirs(config.theme.dirs)  # the packaged Material overrides
-        if not self.session.settings.mike_version:
-            config.extra.pop("version", None)  # the edition selector (and its versions.json) only in mike's editions
+        self.session.adjust_theme(config.theme.dirs, config.extra)  # packaged overrides; edition selector for mike
         return config
 
     def on_files(self, files, config):

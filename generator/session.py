@@ -105,6 +105,13 @@ class BuildSession:
         """The site engine's template folders, with the packaged Material overrides wired in."""
         return self.project.theme.site_dirs(dirs, self.project.root)
 
+    def adjust_theme(self, dirs: list[str], extra: dict) -> None:
+        """The engine's template folders with the theme's overrides wired in (the repository's, then
+        the package's); the edition selector (and its versions.json) only in mike's editions."""
+        dirs[:] = self.site_dirs(dirs)
+        if not self.settings.mike_version:
+            extra.pop("version", None)
+
     def generated_files(self) -> list[GeneratedFile]:
         assert self.content is not None
         files = [GeneratedFile(path, content=markdown) for path, markdown in self.content.pages.items()]
