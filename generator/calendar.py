@@ -15,7 +15,6 @@ from .labels import labels
 from .model import Programme
 from .participation import checkin_views, session_view
 from .pages import page_url, session_path
-from .project import PACKAGE_DIR
 
 INTERVAL_DAYS = {"weekly": 7, "fortnightly": 14}
 
@@ -51,7 +50,7 @@ def _page_url(site_url: str, path: str) -> str:
 def build_calendar(prog: Programme, start: dt.date, *, time: dt.time | None = None, tz: str | None = None,
                    site_url: str = "http://127.0.0.1:8000/", theme_dir: Path | None = None,
                    name: str | None = None) -> bytes:
-    words = labels(theme_dir or PACKAGE_DIR.parent / "theme", prog.language)
+    words = labels(theme_dir, prog.language)  # None: the packaged theme
     ical = icalendar.Calendar()
     ical.add("prodid", f"-//Mentoring Handbook//handbook {__version__}//EN")
     ical.add("version", "2.0")

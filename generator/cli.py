@@ -23,6 +23,7 @@ EXAMPLES = {
     "publish": "examples:\n  handbook publish 2.0 --alias latest\n  handbook publish --list",
     "diff": "examples:\n  handbook diff HEAD~1 HEAD\n  handbook diff origin/main HEAD --format markdown\n"
             "  handbook diff old-programs/ programs/",
+    "init": "examples:\n  handbook init our-handbook\n  handbook init manuel --model circle --language fr",
     "build": "examples:\n  handbook build\n  handbook build --out public --drafts --paper letter --jobs 2\n"
              "  handbook build --engine zensical --out site-zensical",
     "serve": "examples:\n  handbook serve --drafts\n  handbook serve programs/digital-leaders.yaml --addr 127.0.0.1:8001",
@@ -203,7 +204,7 @@ def _new(args: argparse.Namespace) -> int:
     if target.exists():
         print(f"handbook: error: {target.relative_to(project.root)} already exists; choose another id", file=sys.stderr)
         return 1
-    text = scaffold(args.id, args.model, project.theme_dir)
+    text = scaffold(args.id, args.model, project.theme)
     doc, problems = load_text(text, target.name)
     if not problems:
         _, problems = check_document(doc, expected_id=args.id)
@@ -214,6 +215,32 @@ def _new(args: argparse.Namespace) -> int:
         handle.write(text)
     print(target.relative_to(project.root))
     print(f"Wrote a starting point for model '{args.model}'; edit it, then run 'handbook validate'.", file=sys.stderr)
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    import re
+
+    from .starter import NotEmpty, init_repository
+
+    target = Path(args.dir)
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", args.language):
+        print(f"handbook: error: --language '{args.language}' is not a language code (e.g. en, fr, fr-CA)", file=sys.stderr)
+        return 2
+    try:
+        written = init_repository(target, model=args.model, language=args.language)
+    except NotEmpty:
+        print(f"handbook: error: {args.dir} is not empty; 'handbook init' only writes into a new or empty folder "
+              f"(nothing was touched)", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"handbook: error: cannot write {exc.filename or args.dir}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path.relative_to(target).as_posix())
+    print(f"Wrote a handbook repository in {args.dir}/ (generator {__version__}). Next:\n"
+          f"  cd {args.dir}\n  handbook serve     # preview while you edit\n"
+          f"  handbook build     # the site and every PDF workbook into site/", file=sys.stderr)
     return 0
 
 
@@ -335,15 +362,15 @@ def _diff(args: argparse.Namespace) -> int:
 def _labels(args: argparse.Namespace) -> int:
     import re
 
-    from .labels import FALLBACK, check, label_files
+    from .labels import FALLBACK, chain_files, check
 
     project = Project.find()
     theme_dir = project.theme_dir
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", args.language):
         print(f"handbook: error: '{args.language}' is not a language tag (e.g. fr or fr-CA)", file=sys.stderr)
         return 2
-    if FALLBACK not in label_files(theme_dir / "labels"):
-        print(f"handbook: error: no {theme_dir / 'labels' / (FALLBACK + '.yaml')}", file=sys.stderr)
+    if not chain_files(theme_dir, [FALLBACK]):
+        print(f"handbook: error: no theme/labels/{FALLBACK}.yaml in the theme", file=sys.stderr)
         return 2
     report = check(theme_dir, args.language)
 
@@ -421,6 +448,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, choices=sorted(PRESETS), metavar="MODEL",
                    help="one of: " + ", ".join(sorted(PRESETS)))
     p.set_defaults(func=_new)
+
+    p = verb("init", "Start a new handbook repository (content only; the generator and theme stay in the package).")
+    p.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    p.add_argument("--model", default="one-to-one", choices=sorted(PRESETS), metavar="MODEL",
+                   help="model of the first programme (default: one-to-one); one of: " + ", ".join(sorted(PRESETS)))
+    p.add_argument("--language", default="en", help="language of the site and documents, e.g. en, fr (default: en)")
+    p.set_defaults(func=_init)
 
     p = verb("calendar", "Write an iCalendar file of a cohort's sessions and check-ins.")
     p.add_argument("id", help="programme id")

@@ -19,9 +19,12 @@ class RefusedURL(ValueError):
 
 
 class LockedFetcher(URLFetcher):
-    def __init__(self, roots: list[Path]) -> None:
+    def __init__(self, roots: list[Path], layered: int = 0) -> None:
+        """``layered``: the first so many roots are layers of one theme folder (the repository's
+        own, then the package's): a file missing from one layer is looked for in the next."""
         super().__init__(allowed_protocols=["file"], allow_redirects=False, timeout=1)
         self.roots = [root.resolve() for root in roots]
+        self.layers = self.roots[:layered]
         self.refused: list[str] = []
 
     def allowed_path(self, url: str) -> Path | None:
@@ -29,6 +32,14 @@ class LockedFetcher(URLFetcher):
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return None
         path = Path(unquote(parts.path)).resolve()
+        for layer in self.layers:  # e.g. the repository's print.css naming an image only the package has
+            if path.is_relative_to(layer):
+                relative = path.relative_to(layer)
+                for other in self.layers:
+                    candidate = (other / relative).resolve()
+                    if candidate.is_file() and candidate.is_relative_to(other):
+                        return candidate
+                return None
         if not path.is_file():
             return None
         for root in self.roots:

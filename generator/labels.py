@@ -25,9 +25,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from .theme import Theme
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.lists import format_list
@@ -173,18 +176,24 @@ def label_files(folder: Path) -> dict[str, Path]:
     return found
 
 
-def labels(theme_dir: Path, language: str = FALLBACK) -> Labels:
+def chain_files(theme_dir: "Theme | Path", names: list[str]) -> list[Path]:
+    """The label files of ``names`` (a language chain), weakest first: per language, the packaged
+    file and then the repository's own (``theme/labels/fr.yaml`` overrides single keys)."""
+    from .theme import Theme
+
+    layers = [label_files(layer / "labels") for layer in reversed(Theme.of(theme_dir).layers)]
+    return [files[name] for name in names for files in layers if name in files]
+
+
+def labels(theme_dir: "Theme | Path", language: str = FALLBACK) -> Labels:
     """The words for a language: English, overlaid by each file of the language's chain."""
-    files = label_files(theme_dir / "labels")
-    paths = tuple(files[name] for name in chain(language) if name in files)
+    paths = tuple(chain_files(theme_dir, chain(language)))
     return _read(paths, tuple(p.stat().st_mtime_ns for p in paths), language)  # edits show up in `serve`
 
 
 def english() -> Labels:
     """The shipped English words (for tool output that is not a programme's page: diff, reports)."""
-    from .project import PACKAGE_DIR
-
-    return labels(PACKAGE_DIR.parent / "theme", FALLBACK)
+    return labels(None, FALLBACK)
 
 
 def read_file(path: Path) -> dict[str, Any]:
@@ -235,12 +244,15 @@ def goal_key(format_name: str, field_key: str) -> str:
     return f"goal_{format_name.lower()}_{field_key}"
 
 
-def used_keys(theme_dir: Path, code_dir: Path | None = None) -> dict[str, list[str]]:
+def used_keys(theme_dir: "Theme | Path", code_dir: Path | None = None) -> dict[str, list[str]]:
     """Every key templates and Python code use, with where (``theme/pages/x.md.j2``)."""
+    from .theme import Theme
+
     code_dir = code_dir or Path(__file__).resolve().parent
     found: dict[str, list[str]] = {}
     own = Path(__file__).resolve()
-    sources = sorted(theme_dir.rglob("*.j2")) + [p for p in sorted(code_dir.glob("*.py")) if p.resolve() != own]
+    templates = [path for layer in Theme.of(theme_dir).layers for path in sorted(layer.rglob("*.j2"))]
+    sources = templates + [p for p in sorted(code_dir.glob("*.py")) if p.resolve() != own]
     for path in sources:
         text = path.read_text(encoding="utf-8")
         patterns = [_CALL_KEY] + ([_TEMPLATE_KEY] if path.suffix == ".j2" else [])
@@ -268,18 +280,19 @@ class CheckReport:
         return not self.missing and not self.undefined
 
 
-def check(theme_dir: Path, language: str) -> CheckReport:
+def check(theme_dir: "Theme | Path", language: str) -> CheckReport:
     """Compare a language's files with English and with the keys templates and code use."""
-    files = label_files(theme_dir / "labels")
-    english = read_file(files[FALLBACK]) if FALLBACK in files else {}
+    english_paths = chain_files(theme_dir, [FALLBACK])
+    english: dict[str, Any] = {}
+    for path in english_paths:
+        english.update(read_file(path))
     used = used_keys(theme_dir)
-    own_names = [n for n in chain(language) if n != FALLBACK]
-    own_paths = [files[n] for n in own_names if n in files]
+    own_paths = chain_files(theme_dir, [n for n in chain(language) if n != FALLBACK])
     own: dict[str, Any] = {}
     for path in own_paths:
         own.update(read_file(path))
     if language.lower() == FALLBACK:
-        own, own_paths = english, [files[FALLBACK]] if FALLBACK in files else []
+        own, own_paths = english, english_paths
     locale = locale_for(language)
     needed_forms = sorted(set(locale.plural_form.tags) | {"other"}, key=PLURAL_CATEGORIES.index)
     missing: list[str] = []

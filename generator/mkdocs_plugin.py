@@ -26,10 +26,9 @@ class HandbookPlugin(BasePlugin):
             raise PluginError(str(exc)) from None
         config.nav = self.session.nav
         config.watch.extend(str(folder) for folder in self.session.watched)  # live preview
+        self.session.adjust_theme(config.theme.dirs, config.extra)  # packaged overrides; edition selector for mike
         self.session.interface_languages = {Path(name).stem for name in config.theme.get_env().list_templates()
                                             if name.startswith("partials/languages/")}  # Material's translations
-        if not self.session.settings.mike_version:
-            config.extra.pop("version", None)  # the edition selector (and its versions.json) only in mike's editions
         return config
 
     def on_files(self, files, config):

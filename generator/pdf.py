@@ -29,17 +29,23 @@ FILL_CLASS = "fill"
 BOTTOM_SLACK_PX = 2  # keep a hair above the page area's bottom edge so rounding never pushes a field over
 
 
-def write_pdf(html: str, target: Path, theme_dir: Path, extra_roots: list[Path] | None = None) -> list[str]:
-    """Render HTML to a PDF file; returns the URLs the locked fetcher refused."""
+def write_pdf(html: str, target: Path, theme_dir, extra_roots: list[Path] | None = None) -> list[str]:
+    """Render HTML to a PDF file; returns the URLs the locked fetcher refused.
+
+    ``theme_dir`` is a ``Theme`` (or a theme folder over the packaged one): print.css and the
+    workbook assets come from the repository's theme/workbook if it has them, else the package's.
+    """
     from weasyprint import CSS, HTML
 
     from .fetcher import LockedFetcher
     from .pdfua import finish
+    from .theme import Theme
 
-    theme_dir = theme_dir.resolve()
-    fetcher = LockedFetcher([theme_dir / "workbook"] + (extra_roots or []))
-    base = (theme_dir / "workbook").as_uri() + "/"
-    stylesheets = [CSS(filename=str(theme_dir / "workbook" / "print.css"), url_fetcher=fetcher)]
+    theme = Theme.of(theme_dir)
+    roots = theme.roots("workbook")
+    fetcher = LockedFetcher(roots + (extra_roots or []), layered=len(roots))
+    base = roots[0].resolve().as_uri() + "/"
+    stylesheets = [CSS(filename=str(theme.find("workbook/print.css")), url_fetcher=fetcher)]
     document = HTML(string=html, base_url=base, url_fetcher=fetcher)
     rendered = document.render(stylesheets=stylesheets, **OPTIONS)
     hidden = left_out(rendered)
@@ -153,8 +159,8 @@ def _line_pitch(box) -> float:
     return float(box.style["font_size"]) * float(number or 1.2)
 
 
-def write_task(task: tuple[str, str, str]) -> str:
-    """One PDF in a worker process: (html, theme folder, target path) -> target path."""
-    html, theme_dir, target = task
-    write_pdf(html, Path(target), Path(theme_dir))
+def write_task(task: tuple) -> str:
+    """One PDF in a worker process: (html, theme, target path) -> target path."""
+    html, theme, target = task
+    write_pdf(html, Path(target), theme)
     return target

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .theme import Theme
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -31,11 +33,11 @@ class Project:
         return self.root / "guides"
 
     @property
-    def theme_dir(self) -> Path:
-        own = self.root / "theme"
-        if (own / "pages").is_dir():
-            return own
-        return PACKAGE_DIR.parent / "theme"
+    def theme(self) -> Theme:
+        """The repository's own theme/ (any files it has) over the packaged default theme."""
+        return Theme.for_root(self.root)
+
+    theme_dir = theme  # the older name; it is a Theme (layers), not one folder
 
     @property
     def cache_dir(self) -> Path:

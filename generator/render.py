@@ -18,6 +18,7 @@ from . import participation
 from .labels import Labels, goal_key, labels, model_key
 from .model import BUILTIN_GOAL_FIELDS, GoalField, GoalFormat, Programme, Session, training_exercises
 from .sanitize import clean_html
+from .theme import Theme
 
 CADENCE_WEEKS = {"weekly": 1, "fortnightly": 2, "monthly": 4, "once": 1}
 
@@ -148,7 +149,7 @@ def builtin_goal_example(fmt: GoalFormat, words: Labels) -> list[dict]:
             for k in BUILTIN_GOAL_FIELDS[fmt.name]]
 
 
-def programme_context(prog: Programme, theme_dir: Path, language: str | None = None) -> dict:
+def programme_context(prog: Programme, theme_dir: Theme | Path, language: str | None = None) -> dict:
     """What every page and document of a programme shows the same way, in its language
     (or in ``language``: the home page's catalogue speaks the site's language)."""
     words = labels(theme_dir, language or prog.language)
@@ -174,8 +175,13 @@ def fmt(template: str, **values) -> str:
     return str(template).format(**values)
 
 
+def environment(theme_dir: Theme | Path) -> jinja2.Environment:
+    """The Jinja environment over a theme: each template from the repository's theme/ if it has it, else the package's."""
+    return _environment(Theme.of(theme_dir))
+
+
 @lru_cache(maxsize=8)
-def environment(theme_dir: Path) -> jinja2.Environment:
+def _environment(theme: Theme) -> jinja2.Environment:
     # compiled templates are kept on disk: every PDF worker is a fresh process and would
     # otherwise compile the same templates again (Jinja's per-user folder in the temporary directory;
     # entries are keyed by each template's source, so every project can share it)
@@ -184,7 +190,7 @@ def environment(theme_dir: Path) -> jinja2.Environment:
     except OSError:
         bytecode_cache = None
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(theme_dir)),
+        loader=theme.loader(),
         bytecode_cache=bytecode_cache,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "svg.j2"), default=False),
         undefined=jinja2.StrictUndefined,

@@ -92,12 +92,14 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def scaffold(programme_id: str, model: str, theme_dir: Path, today: dt.date | None = None) -> str:
+def scaffold(programme_id: str, model: str, theme_dir, today: dt.date | None = None, *,
+             language: str = "en", status: str = "draft") -> str:
     preset = PRESETS[model]
     title = programme_id.replace("-", " ").title()
     return environment(theme_dir).get_template("scaffold/programme.yaml.j2").render(
         id=programme_id, title=title, model=model, pre=preset, today=(today or dt.date.today()).isoformat(),
         reup_weeks=reup_weeks(preset),
+        language=language, status=status,
     )
 
 

@@ -125,7 +125,18 @@ class BuildSession:
     @property
     def watched(self) -> list[Path]:
         """Folders whose changes call for a new session (live preview)."""
-        return [folder for folder in (self.project.programs_dir, self.project.theme_dir) if folder.is_dir()]
+        return [folder for folder in (self.project.programs_dir, *self.project.theme.layers) if folder.is_dir()]
+
+    def site_dirs(self, dirs: list[str]) -> list[str]:
+        """The site engine's template folders, with the packaged Material overrides wired in."""
+        return self.project.theme.site_dirs(dirs, self.project.root)
+
+    def adjust_theme(self, dirs: list[str], extra: dict) -> None:
+        """The engine's template folders with the theme's overrides wired in (the repository's, then
+        the package's); the edition selector (and its versions.json) only in mike's editions."""
+        dirs[:] = self.site_dirs(dirs)
+        if not self.settings.mike_version:
+            extra.pop("version", None)
 
     def generated_files(self) -> list[GeneratedFile]:
         assert self.content is not None

@@ -48,8 +48,8 @@ def problem_content(project: Project, problems: list[Problem], pages: set[str],
     from .render import environment, labels
     from .sanitize import inert
 
-    words = labels(project.theme_dir)
-    text = environment(project.theme_dir).get_template("pages/problems.md.j2").render(
+    words = labels(project.theme)
+    text = environment(project.theme).get_template("pages/problems.md.j2").render(
         L=words, problems=[{"where": inert(f"{p.file}:{p.line}:{p.column or 1}" if p.line else p.file), "message": inert(p.message),
                             "hint": inert(p.hint), "severity": p.severity} for p in sorted(problems)])
     content = SiteContent(programmes=[], catalogue=text, problems=text)

@@ -27,6 +27,7 @@ from .project import Project
 from .render import (agenda_rows, builtin_goal_example, environment, goal_fields, page_words, programme_context,
                      session_week, training_rows)
 from .settings import Settings
+from .theme import Theme
 
 PAPER = {"a4": "A4", "letter": "letter"}
 
@@ -136,15 +137,13 @@ def render_html(prog: Programme, kind: str, role_id: str | None, theme_dir: Path
 
 # ---------------------------------------------------------------- PDF
 
-def _render_digest(theme_dir: Path) -> str:
+def _render_digest(theme: Theme) -> str:
     """What a PDF's look depends on besides the programme: print templates, labels and our code."""
-    digest = hashlib.sha256()
-    folders = [theme_dir / "workbook", theme_dir / "labels", Path(__file__).resolve().parent]
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}".encode())
-                digest.update(path.read_bytes())
+    digest = hashlib.sha256(theme.digest("workbook", "labels").encode())
+    code = Path(__file__).resolve().parent
+    for path in sorted(code.glob("*.py")):
+        digest.update(f"generator/{path.name}".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -159,11 +158,11 @@ def cache_key(job: Job, theme_digest: str, paper: str, edition: dt.date | None =
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def _html_tasks(todo: list[tuple[Job, str, str, str]], edition: dt.date | None):
+def _html_tasks(todo: list[tuple[Job, Theme, str, str]], edition: dt.date | None):
     """HTML is rendered here (templates compiled once); workers only run WeasyPrint."""
-    for job, theme_dir, target, paper in todo:
-        yield (render_html(job.programme, job.kind, job.role_id, Path(theme_dir), paper, dict(job.guides), edition),
-               theme_dir, target)
+    for job, theme, target, paper in todo:
+        yield (render_html(job.programme, job.kind, job.role_id, theme, paper, dict(job.guides), edition),
+               theme, target)
 
 
 _WEIGHT = {"workbook": 3, "facilitator-guide": 2, "coordinator-pack": 2, "session-sheets": 1}
@@ -176,7 +175,7 @@ class PendingPdfs:
     blocks until the rest are written and re-raises the first worker error.
     """
 
-    def __init__(self, planned: list[BuiltPdf], cached: list[BuiltPdf], todo: list[tuple[Job, str, str, str]],
+    def __init__(self, planned: list[BuiltPdf], cached: list[BuiltPdf], todo: list[tuple[Job, Theme, str, str]],
                  jobs: int, progress: Callable[[int, int, str], None], edition: dt.date | None = None) -> None:
         self.planned = planned
         self.cached = cached
@@ -245,12 +244,12 @@ def start_pdfs(project: Project, programmes: list[Programme], *, settings: Setti
     """Start rendering every PDF of every programme that is not in the cache yet."""
     settings = settings or Settings()
     paper, jobs, edition = settings.paper, settings.workers, settings.edition_date
-    theme_dir = project.theme_dir
-    digest = _render_digest(theme_dir)
+    theme = project.theme
+    digest = _render_digest(theme)
     cache = project.cache_dir / "pdf"
     planned: list[BuiltPdf] = []
     cached: list[BuiltPdf] = []
-    todo: list[tuple[Job, str, str, str]] = []
+    todo: list[tuple[Job, Theme, str, str]] = []
     titles = guide_titles(project.guides_dir)
     for prog in programmes:
         for job in jobs_for(prog, titles):
@@ -261,7 +260,7 @@ def start_pdfs(project: Project, programmes: list[Programme], *, settings: Setti
             if verified(target):
                 cached.append(pdf)
             else:
-                todo.append((job, str(theme_dir), str(target), paper))
+                todo.append((job, theme, str(target), paper))
     return PendingPdfs(planned, cached, todo, jobs, progress or functools.partial(_progress_bar, settings.progress_fd),
                        edition)
 
