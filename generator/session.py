@@ -4,7 +4,7 @@
     session.prepare()                    # validate everything, render pages, start the PDFs
     session.nav, session.generated_files()
     session.page_markdown(md)            # per page, before the engine renders it
-    session.localise_nav(items, meta)    # per page, the site's own nav entries in its language
+    session.localise_nav(items, meta, palette)  # per page, the site's own words in its language
     session.finish_page(path, output, content)  # per page as written: adds its CSP
     session.finish(site_dir)             # PDFs into the site; or session.cancel() on failure
 
@@ -168,8 +168,10 @@ class BuildSession:
             return self.content.problems
         return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
 
-    def localise_nav(self, items: list, meta: dict) -> None:
-        """The site's own navigation entries (Home, Programmes, …) in the words of the page's language."""
+    def localise_nav(self, items: list, meta: dict, palette: list | dict | None = None) -> None:
+        """The site's own navigation entries (Home, Programmes, …) and the colour-scheme switch
+        (``palette``: the theme's options, whose ``toggle.name`` says what a click switches to)
+        in the words of the page's language."""
         if self._site_entries is None:  # first page: find them by their titles in the site's language
             site = labels(self.project.theme_dir, self.site_language)
             keys = {site.text(key): key for key in SITE_NAV_KEYS}
@@ -177,6 +179,9 @@ class BuildSession:
         words = self._words(meta)
         for item, key in self._site_entries:  # pages are rendered one after another
             item.title = words.text(key)
+        for option in palette if isinstance(palette, list) else []:
+            if isinstance(option, dict) and isinstance(option.get("toggle"), dict):  # slate switches back to light
+                option["toggle"]["name"] = words.text("palette_light" if option.get("scheme") == "slate" else "palette_dark")
 
     def _words(self, meta: dict):
         return labels(self.project.theme_dir, str(meta.get("language") or self.site_language))

@@ -49,7 +49,7 @@ def init_repository(target: Path, *, model: str, language: str = "en", programme
     if problems:  # a bug in a scaffold, never the user's fault
         raise RuntimeError("scaffold is invalid: " + format_problems(problems))
     env = environment(theme)
-    context = {"L": words, "site_name": words.init_site_name, "language": language, "version": __version__}
+    context = {"L": words, "site_name": words.text("init_site_name"), "language": language, "version": __version__}
     contents = {f"programs/{programme_id}.yaml": programme}
     for template, path in FILES.items():
         contents[path] = env.get_template(f"scaffold/handbook/{template}").render(context)
