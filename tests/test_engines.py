@@ -48,13 +48,22 @@ def test_every_page_has_its_content_security_policy(built_site):
                 assert "'sha256-" in policy, path
 
 
-def test_role_tabs_on_every_session_page(built_site):
+def test_role_tabs_on_session_pages(built_site):
+    """A tab per role with work in the session (both engines); a session where no role prepares
+    anything says so instead of showing empty tabs."""
     sessions = sorted((built_site / "programs").glob("*/sessions/session-*/index.html"))
     assert len(sessions) >= 10
+    tabbed = 0
     for path in sessions:
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         labels = soup.select(".tabbed-set .tabbed-labels label")
-        assert len(labels) >= 2 and len(soup.select(".tabbed-set .tabbed-block")) == len(labels), path
+        assert len(soup.select(".tabbed-set .tabbed-block")) == len(labels), path
+        if labels:
+            tabbed += 1
+            assert all(label.get_text(strip=True) for label in labels), path
+        else:
+            assert "Nothing to prepare this time" in soup.get_text(), path
+    assert tabbed >= len(sessions) * 2 // 3
 
 
 def test_theme_colours_and_stylesheet_reach_both_engines(built_site):
