@@ -204,7 +204,7 @@ def navigation(programmes: list[Programme], guides: list[tuple[str, str]], theme
         words = labels(theme_dir, prog.language)
         views = cohort_views(prog, inert)
         dates = ([{words.text("dates"): f"{base}/{views[0]['page']}"}] if len(views) == 1
-                 else [{words.text("dates"): [{v["name"]: f"{base}/{v['page']}"} for v in views]}] if views else [])
+                 else [{words.text("dates"): [{str(v["name"]): f"{base}/{v['page']}"} for v in views]}] if views else [])
         section.append({str(inert(prog.title)): [
             f"{base}/index.md",
             {words.text("goals"): f"{base}/goals.md"},

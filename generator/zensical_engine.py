@@ -136,6 +136,8 @@ def write_project(project: Project, session: BuildSession, work: Path) -> list[t
             copies.append((generated.path, generated.source))
         elif isinstance(generated.content, str):
             wanted[generated.path] = session.page_markdown(generated.content).encode("utf-8")
+        elif generated.content:  # a generated file such as a cohort's calendar
+            wanted[generated.path] = generated.content
         # b"": a PDF still being rendered; session.finish() puts it into the site
     _sync(docs, wanted)
     # theme overrides: our stylesheets and scripts; template overrides (*.html) are written against
