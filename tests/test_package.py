@@ -220,14 +220,15 @@ def installed(tmp_path_factory) -> Path:
                              check=True, capture_output=True, text=True).stdout.strip()
     (Path(purelib) / "handbook_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     run = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-                         capture_output=True, text=True, cwd=base)
+                         capture_output=True, text=True, cwd=base, env=_env(base, venv / "bin"))
     assert run.returncode == 0, run.stdout + run.stderr
     # the console script pip would have written for the mkdocs dependency (mike runs 'mkdocs')
     script = venv / "bin" / "mkdocs"
     script.write_text(f"#!{python}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.exit(cli())\n")
     script.chmod(0o755)
     where = subprocess.run([str(python), "-c", "import generator.theme as t; print(t.PACKAGED)"],
-                           check=True, capture_output=True, text=True, cwd=base).stdout.strip()
+                           check=True, capture_output=True, text=True, cwd=base,
+                           env=_env(base, venv / "bin")).stdout.strip()
     assert Path(where).is_relative_to(venv) and not Path(where).is_relative_to(REPO)
     return venv / "bin"
 
