@@ -11,7 +11,8 @@ This module is the only owner of the rules about words:
 - **Numbers, dates, lists** are written by Babel for the language (``1,5``, ``1 septembre 2026``,
   ``A, B et C``).
 - **Typography.** French labels get a narrow no-break space before ``: ; ? !`` and inside
-  guillemets, whatever the translator typed.
+  guillemets, whatever the translator typed. German and Spanish need no rule of this kind, but German
+  capitalises nouns: ``L.lowered(title)`` puts a role's title inside a sentence.
 
 Templates read ``L.key`` (a plain string) and ``L.plural("key", n)``; Python code reads
 ``words.text("key", ...)`` and ``words.plural("key", n, ...)`` so that ``handbook labels check``
@@ -53,6 +54,8 @@ def _french(text: str) -> str:
 
 
 TYPOGRAPHY = {"fr": _french}
+# Languages that capitalise every noun: a role's title keeps its capital inside a sentence ("Ihre Mentorin").
+CAPITALISED_NOUNS = {"de"}
 
 
 def _typeset(value: Any, rule) -> Any:
@@ -126,6 +129,13 @@ class Labels(Mapping):
         category = self.locale.plural_form(n)
         template = forms.get(category) or forms["other"]
         return template.format(n=self.number(n), **values)
+
+    def lowered(self, text: str) -> str:
+        """A name (a role's title) as it runs inside a sentence: lower-case ("your mentor"), except in
+        languages that capitalise nouns (German keeps "Mentorin")."""
+        if self.language.split("-")[0].lower() in CAPITALISED_NOUNS:
+            return text
+        return text.lower()
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.locale)
@@ -217,7 +227,7 @@ def _read(paths: tuple[Path, ...], mtimes: tuple[int, ...], language: str) -> La
 
 # ---------------------------------------------------------------- checking a catalogue
 
-_METHODS = ("plural", "text", "number", "long_date", "join", "hours", "clock", "language", "locale", "sources", "get")
+_METHODS = ("plural", "text", "lowered", "number", "long_date", "join", "hours", "clock", "language", "locale", "sources", "get")
 _TEMPLATE_KEY = re.compile(r"\bL\.(?!(?:%s)\b)([a-z_][a-z0-9_]*)" % "|".join(_METHODS))
 # words.text("key", ...), site.plural("key", n), say("key") -- a whole literal key, not "prefix_" + value
 _CALL_KEY = re.compile(r"(?:\.text|\.plural|\bsay)\(\s*[\"']([a-z_][a-z0-9_]*)[\"']\s*[,)]")

@@ -81,9 +81,9 @@ def _mention(view: participation.SessionView, role: Role, words: Labels) -> list
             continue
         titles = [ex.title for ex in other.exercises]
         if titles:
-            lines.append(words.text("practises", role=other.title.lower(), titles=words.join(titles)))
+            lines.append(words.text("practises", role=words.lowered(other.title), titles=words.join(titles)))
         elif other.prep:
-            lines.append(words.plural("prepares", len(other.prep), role=other.title.lower()))
+            lines.append(words.plural("prepares", len(other.prep), role=words.lowered(other.title)))
     return lines
 
 
