@@ -193,11 +193,42 @@ def finish_pages(session: BuildSession, site: Path) -> int:
     return count
 
 
-def _run(command: list[str], cwd: Path) -> int:
-    """Run Zensical; its log goes to ours. SIGTERM stops it (and the caller's PDF workers)."""
-    process = subprocess.Popen(command, cwd=cwd)
+def check_links(project: Project, session: BuildSession, site: Path, *, strict: bool) -> bool:
+    """Zensical checks Markdown links to pages and anchors only (not links in HTML, to folders, files or
+    images): ours run on every page it wrote. Each broken link or anchor is an error (a warning
+    without --strict); False when the build must stop."""
+    started = time.perf_counter()
+    broken = session.check_links(site, engine_config(project, session).get("site_url"))
+    level = "ERROR" if strict else "WARNING"
+    for message in broken:
+        print(f"{level} - broken link: {message}", file=sys.stderr)
+    print(f"INFO - links and anchors checked in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    if broken and strict:
+        print(f"ERROR - {len(broken)} broken link(s) or anchor(s) (listed above)", file=sys.stderr)
+        return False
+    return True
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ISSUES = re.compile(r"^(\d+) issues? found")
+
+
+def _run(command: list[str], cwd: Path) -> tuple[int, int]:
+    """Run Zensical; its log goes to ours (without colours unless we write to a terminal). Returns
+    its exit code and the number of issues it reported. SIGTERM stops it (and the caller's PDF workers)."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, encoding="utf-8", errors="replace", bufsize=1)
+    colours = sys.stderr.isatty()
+    issues = 0
     try:
-        return process.wait()
+        assert process.stdout is not None
+        for line in process.stdout:
+            plain = _ANSI.sub("", line)
+            found = _ISSUES.match(plain)
+            if found:
+                issues = int(found.group(1))
+            sys.stderr.write(line if colours else plain)
+        return process.wait(), issues
     except BaseException:
         process.terminate()
         try:
@@ -220,10 +251,10 @@ def build(project: Project, settings: Settings, target: Path, *, strict: bool = 
         copies = write_project(project, session, work)
         site = work / "site"
         shutil.rmtree(site, ignore_errors=True)
-        command = [*zensical_command(), "build", "-f", str(work / "mkdocs.yml")]
-        if strict:
-            command.append("--strict")
-        if _run(command, work) != 0 or not (site / "index.html").is_file():
+        # not --strict: Zensical would stop at its first warnings with a traceback and before our
+        # link check; its issues (it checks Markdown links to pages and anchors) count after ours
+        code, issues = _run([*zensical_command(), "build", "-f", str(work / "mkdocs.yml")], work)
+        if code != 0 or not (site / "index.html").is_file():
             print("ERROR - zensical build failed (its log is above)", file=sys.stderr)
             session.cancel()
             return 1
@@ -231,6 +262,12 @@ def build(project: Project, settings: Settings, target: Path, *, strict: bool = 
         for rel, source in copies:
             (site / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, site / rel)
+        links_ok = check_links(project, session, site, strict=strict)
+        if strict and issues:
+            print(f"ERROR - zensical reported {issues} issue(s) (above)", file=sys.stderr)
+        if strict and (issues or not links_ok):
+            session.cancel()
+            return 1
         target.mkdir(parents=True, exist_ok=True)
         for entry in site.iterdir():  # into the staging folder handbook build made (same file system or not)
             shutil.move(str(entry), str(target / entry.name))
