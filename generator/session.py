@@ -26,7 +26,7 @@ import yaml
 from .csp import with_policy
 from .labels import closest_language, labels
 from .linkcheck import check_site
-from .offline import SITE_ZIP, name_search_results, write_search_script, write_site_zip
+from .offline import MATERIAL_SEARCH, SITE_ZIP, name_search_results, write_search_script, write_site_zip
 from .pages import CATALOGUE_MARKER, SITE_NAV_KEYS, nav_group, page_url
 from .problems import Problem, format_problems, problems_to_json
 from .project import Project
@@ -92,6 +92,7 @@ class BuildSession:
         self.settings = settings
         self.site_language = site_language
         self.interface_languages: set[str] = set()  # the theme's own translations (the adapter says which)
+        self.search = MATERIAL_SEARCH  # where the theme's search index is (the adapter says, if elsewhere)
         self.content: SiteContent | None = None
         self.pending = None
         self._site_entries: list | None = None
@@ -221,8 +222,8 @@ class BuildSession:
                 target = site_dir / pdf.site_path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(pdf.folder / pdf.site_path, target)
-        name_search_results(site_dir, self.page_titles())  # "Training · Digital Leaders", not "Training"
-        write_search_script(site_dir)  # search from disk (file://); needs the engine's search index
+        name_search_results(site_dir, self.page_titles(), self.search)  # "Training · Digital Leaders", not "Training"
+        write_search_script(site_dir, self.search)  # search from disk (file://); needs the engine's search index
         if not self.settings.preview:
             write_site_zip(site_dir, self.settings.source_date_epoch)
 

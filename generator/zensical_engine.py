@@ -34,6 +34,7 @@ from typing import Any
 
 import yaml
 
+from .offline import SearchIndex
 from .project import Project
 from .session import BuildSession, InputProblems
 from .settings import Settings, SettingsError
@@ -41,6 +42,8 @@ from .settings import Settings, SettingsError
 # what Zensical cannot do yet (README: "Site engines"); printed once per build
 NOTICE = ("notice: Zensical builds run without MkDocs' strict link and anchor checks and without mike editions "
           "(handbook publish uses MkDocs); see README, 'Site engines'")
+# Zensical's search index; its bundle loads search.js (``var __index``) instead when read from file://
+SEARCH = SearchIndex(index="search.json", script="search.js", entries="items")
 _ARTICLE = re.compile(r"<article\b[^>]*>.*?</article\s*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -238,8 +241,14 @@ def _run(command: list[str], cwd: Path) -> tuple[int, int]:
         raise
 
 
-def build(project: Project, settings: Settings, target: Path, *, strict: bool = True) -> int:
+def new_session(project: Project, settings: Settings) -> BuildSession:
     session = BuildSession(project, settings)
+    session.search = SEARCH
+    return session
+
+
+def build(project: Project, settings: Settings, target: Path, *, strict: bool = True) -> int:
+    session = new_session(project, settings)
     try:
         session.prepare()
     except InputProblems as exc:
@@ -292,7 +301,7 @@ def serve(project: Project, settings: Settings, addr: str) -> int:
     """Live preview: Zensical serves and reloads; we rewrite its docs/ when a programme, guide or
     theme file changes (problems become a page in the browser, as with MkDocs)."""
     work = work_dir(project, "serve:" + addr)
-    session = BuildSession(project, settings)
+    session = new_session(project, settings)
     session.prepare()
     print(NOTICE, file=sys.stderr)
     write_project(project, session, work)
@@ -304,7 +313,7 @@ def serve(project: Project, settings: Settings, addr: str) -> int:
             now = _signature(project)
             if now != seen:
                 seen = now
-                session = BuildSession(project, settings)
+                session = new_session(project, settings)
                 session.prepare()
                 write_project(project, session, work)
         return process.returncode

@@ -3,7 +3,8 @@
    - Links: published pages live at folder URLs (programs/x/); on disk a folder URL shows a file
      listing, so links to a folder go to its index.html instead (also search results, made later).
    - Search: browsers refuse `new Worker` on file:// pages, so the search worker runs in a hidden
-     frame instead (the theme then loads search/search_index.js rather than fetching JSON). */
+     frame instead (the theme then loads its index as a script rather than fetching JSON:
+     search/search_index.js for Material, search.js for Zensical; both written by the build). */
 (function () {
   "use strict";
   if (location.protocol !== "file:") return;
@@ -23,8 +24,17 @@
     }
   }
 
+  /* the link clicked, also inside a shadow root (Zensical's search dialog keeps its results there) */
+  function linkOf(event) {
+    var path = event.composedPath ? event.composedPath() : [event.target];
+    for (var i = 0; i < path.length; i++) {
+      if (path[i].tagName === "A" && path[i].hasAttribute("href")) return path[i];
+    }
+    return null;
+  }
+
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("a[href]");
+    var link = linkOf(event);
     if (!link || event.defaultPrevented || link.target === "_blank") return;
     var target = onDisk(link.href);
     if (target) {
@@ -36,7 +46,8 @@
 
   /* A stand-in for Worker on file:// pages: the worker's script runs in a hidden frame of this
      page; messages go both ways as with a real worker. Material's search worker knows this
-     arrangement (it looks for `IFrameWorker` on its parent). */
+     arrangement (it looks for `IFrameWorker` on its parent); Zensical's only uses `self.onmessage`
+     and `self.postMessage`, which the frame provides. */
   function IFrameWorker(url) {
     var worker = this, started = false, queue = [];
     var frame = document.createElement("iframe");
