@@ -76,6 +76,15 @@ def work_dir(project: Project, key: str) -> Path:
     return project.cache_dir / "zensical" / hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+def _plain(value: Any) -> Any:
+    """Navigation as YAML can write it: titles may be str subclasses (markupsafe's Markup, cohort names)."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value) if isinstance(value, str) else value
+
+
 def engine_config(project: Project, session: BuildSession) -> dict[str, Any]:
     """Our mkdocs.yml, as Zensical reads it: the session's navigation, our theme overrides, no plugin."""
     config = yaml.load((project.root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader) or {}
@@ -92,7 +101,7 @@ def engine_config(project: Project, session: BuildSession) -> dict[str, Any]:
         config.pop(key, None)
     plugins = [p for p in config.get("plugins") or [] if (p if isinstance(p, str) else next(iter(p))) == "search"]
     config["plugins"] = plugins
-    config["nav"] = session.nav
+    config["nav"] = _plain(session.nav)
     if not session.settings.mike_version:  # as with MkDocs: the edition selector only in mike's editions
         (config.get("extra") or {}).pop("version", None)
     return config
