@@ -188,18 +188,21 @@ def theme_style_hashes(site: Path) -> list[str]:
     return hashes
 
 
+def finish_html(session: BuildSession, rel: str, html: str, styles: str) -> str:
+    """One page Zensical wrote (or served), with its Content-Security-Policy: scripts in the page's
+    own content, its <article>, are never trusted; the theme's own injected styles are allowed by hash."""
+    html = session.finish_page(rel, html, "".join(_ARTICLE.findall(html)))
+    if styles:
+        html = html.replace("; style-src 'self';", f"; style-src 'self' {styles};", 1)
+    return html
+
+
 def finish_pages(session: BuildSession, site: Path) -> int:
-    """Every HTML page Zensical wrote, with its Content-Security-Policy (scripts in the page's own
-    content, its <article>, are never trusted; the theme's own injected styles are allowed by hash).
-    Returns the number of pages."""
+    """Every HTML page Zensical wrote, finished (``finish_html``). Returns the number of pages."""
     styles = " ".join(theme_style_hashes(site))
     count = 0
     for page in sorted(site.rglob("*.html")):
-        rel = page.relative_to(site).as_posix()
-        html = page.read_text(encoding="utf-8")
-        html = session.finish_page(rel, html, "".join(_ARTICLE.findall(html)))
-        if styles:
-            html = html.replace("; style-src 'self';", f"; style-src 'self' {styles};", 1)
+        html = finish_html(session, page.relative_to(site).as_posix(), page.read_text(encoding="utf-8"), styles)
         page.write_text(html, encoding="utf-8")
         count += 1
     return count
@@ -298,7 +301,7 @@ def build(project: Project, settings: Settings, target: Path, *, strict: bool = 
 
 def _signature(project: Project) -> str:
     digest = hashlib.sha256()
-    for folder in (project.programs_dir, project.guides_dir, project.theme_dir):
+    for folder in (project.programs_dir, project.guides_dir, *project.theme.layers):
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_file():
                 info = path.stat()
@@ -308,14 +311,30 @@ def _signature(project: Project) -> str:
 
 def serve(project: Project, settings: Settings, addr: str) -> int:
     """Live preview: Zensical serves and reloads; we rewrite its docs/ when a programme, guide or
-    theme file changes (problems become a page in the browser, as with MkDocs)."""
+    theme file changes (problems become a page in the browser, as with MkDocs). ``zensical serve``
+    sends the pages it writes without our per-page pass, so it listens on a private port and our
+    front door (generator/preview_proxy.py) at ``addr`` gives every page its policy on the way,
+    including the hash of the live-reload script Zensical adds to each page it serves."""
+    from . import preview_proxy
+
     work = work_dir(project, "serve:" + addr)
-    session = new_session(project, settings)
-    session.prepare()
+    current = [new_session(project, settings)]
+    current[0].prepare()
     print(NOTICE, file=sys.stderr)
-    write_project(project, session, work)
-    process = subprocess.Popen([*zensical_command(), "serve", "-f", str(work / "mkdocs.yml"), "-a", addr], cwd=work)
+    write_project(project, current[0], work)
+    styles: list[str] = []
+
+    def finish(rel: str, html: str) -> str:
+        if not styles:  # Zensical's bundle is written by its first build
+            styles.append(" ".join(theme_style_hashes(work / "site")))
+        return finish_html(current[0], rel, html, styles[0])
+
     seen = _signature(project)
+    private = ("127.0.0.1", preview_proxy.free_port())
+    front = preview_proxy.serve(addr, private, finish)
+    process = subprocess.Popen([*zensical_command(), "serve", "-f", str(work / "mkdocs.yml"),
+                                "-a", f"{private[0]}:{private[1]}"], cwd=work)
+    print(f"INFO - serving the preview on http://{addr}/", file=sys.stderr)
     try:
         while process.poll() is None:
             time.sleep(0.5)
@@ -325,8 +344,11 @@ def serve(project: Project, settings: Settings, addr: str) -> int:
                 session = new_session(project, settings)
                 session.prepare()
                 write_project(project, session, work)
+                current[0] = session
         return process.returncode
     finally:
+        front.shutdown()
+        front.server_close()
         if process.poll() is None:
             process.terminate()
             try:

@@ -74,10 +74,13 @@
       return sources.reduce(function (done, src) { return done.then(function () { return load(src); }); },
                             Promise.resolve());
     };
+    /* a copy of each message, as a real worker gets (Zensical's worker changes what it is sent) */
+    function copy(data) { return typeof structuredClone === "function" ? structuredClone(data) : data; }
     inner.postMessage = function (data) {
+      data = copy(data);
       setTimeout(function () { worker._emit("message", { data: data }); }, 0);
     };
-    function deliver(data) { inner.dispatchEvent(new inner.MessageEvent("message", { data: data })); }
+    function deliver(data) { inner.dispatchEvent(new inner.MessageEvent("message", { data: copy(data) })); }
     this.postMessage = function (data) { if (started) deliver(data); else queue.push(data); };
     load(url).then(function () {
       started = true;
