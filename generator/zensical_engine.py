@@ -322,11 +322,11 @@ def serve(project: Project, settings: Settings, addr: str) -> int:
     current[0].prepare()
     print(NOTICE, file=sys.stderr)
     write_project(project, current[0], work)
-    styles: list[str] = []
+    styles = [""]
 
     def finish(rel: str, html: str) -> str:
-        if not styles:  # Zensical's bundle is written by its first build
-            styles.append(" ".join(theme_style_hashes(work / "site")))
+        if not styles[0]:  # until Zensical's first build has written its bundle
+            styles[0] = " ".join(theme_style_hashes(work / "site"))
         return finish_html(current[0], rel, html, styles[0])
 
     seen = _signature(project)

@@ -39,6 +39,7 @@
     var target = onDisk(link.href);
     if (target) {
       event.preventDefault();
+      event.stopPropagation();  // a theme's own handler (Zensical's search results) would go to the folder
       location.href = target;
     }
   }, true);
