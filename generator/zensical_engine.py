@@ -39,9 +39,12 @@ from .project import Project
 from .session import BuildSession, InputProblems
 from .settings import Settings, SettingsError
 
-# what Zensical cannot do yet (README: "Site engines"); printed once per build
-NOTICE = ("notice: Zensical builds run without MkDocs' strict link and anchor checks and without mike editions "
-          "(handbook publish uses MkDocs); see README, 'Site engines'")
+# what Zensical cannot do yet (README: "Site engines"); printed once per build and preview
+NOTICE = ("notice: Zensical builds: links and anchors checked by the handbook (not MkDocs' strict mode); "
+          "no mike editions (handbook publish uses MkDocs) and no Material template overrides; "
+          "see README, 'Site engines'")
+PUBLISH_NOTICE = ("notice: handbook publish builds every edition with MkDocs + Material and mike, whatever --engine "
+                  "says: Zensical 0.0.73 has no versioning mike can drive; see README, 'Site engines'")
 # Zensical's search index; its bundle loads search.js (``var __index``) instead when read from file://
 SEARCH = SearchIndex(index="search.json", script="search.js", entries="items")
 _ARTICLE = re.compile(r"<article\b[^>]*>.*?</article\s*>", re.IGNORECASE | re.DOTALL)
