@@ -1,7 +1,7 @@
 """Links and anchors of a built site, checked on the written HTML (engine-neutral).
 
-MkDocs checks links in strict mode while it builds; an engine without such checks (Zensical) gets
-this check on its output instead: every internal ``<a href>`` and ``<img src>`` of every page must
+MkDocs checks links in strict mode while it builds; an engine without such checks gets this check
+on its output instead: every internal ``<a href>`` and ``<img src>`` of every page must
 name a file of the site (a folder URL means its ``index.html``), and every ``#fragment`` an ``id``
 (or ``<a name>``) in the page it points to. Other schemes (``https:``, ``mailto:`` …) and other
 sites are never fetched; links into ``site_url`` (absolute, or starting with ``/``) are internal.

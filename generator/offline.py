@@ -2,9 +2,9 @@
 
 Engine-neutral (the MkDocs adapter calls these after the site is written):
 
-- ``write_search_script``: the search index as a script (Material's ``search/search_index.js``,
-  Zensical's ``search.js``: ``SearchIndex``), which the theme loads instead of fetching the JSON
-  index when a page is opened from ``file://``;
+- ``write_search_script``: the search index as a script (Material's ``search/search_index.js``
+  unless an engine's adapter names its own ``SearchIndex``), which the theme loads instead of
+  fetching the JSON index when a page is opened from ``file://``;
 - ``write_site_zip``: the whole built site, PDFs included, as one zip a participant downloads,
   unzips and opens (``index.html``) wherever they are. Reproducible: sorted entries, fixed dates.
 
