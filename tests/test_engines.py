@@ -110,10 +110,12 @@ def test_engine_choice_is_checked(verb, tmp_path):
 
 # ---------------------------------------------------------------- links and anchors of a Zensical build
 
-BROKEN_GUIDES = {  # links Zensical's own check does not look at (it checks Markdown links to .md pages)
-    "link": ("See [the schedule](../no-such-page/).", "'../no-such-page/' points to a file the site does not have"),
-    "anchor": ('See <a href="../#no-such-heading">the programmes</a>.',
-               "'../#no-such-heading' points to an anchor #no-such-heading that index.html does not have"),
+# links Zensical's own check does not look at (it checks Markdown links to .md pages); the message
+# names the link as the built page has it (relative to the page's folder URL, broken/)
+BROKEN_GUIDES = {
+    "link": ("See [the schedule](no-such-page/).", "'../no-such-page/' points to a file the site does not have"),
+    "anchor": ('See <a href="#no-such-heading">this heading</a>.',
+               "'#no-such-heading' points to an anchor #no-such-heading that broken/index.html does not have"),
 }
 
 
