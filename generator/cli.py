@@ -307,6 +307,10 @@ def _publish(args: argparse.Namespace) -> int:
     from .publish import PublishError, editions, publish
     from .validate import load_programmes
 
+    if args.engine == "zensical":  # editions are mike's, and mike drives MkDocs
+        from .zensical_engine import PUBLISH_NOTICE
+
+        print(PUBLISH_NOTICE, file=sys.stderr)
     project = Project.find()
     if args.list:
         try:
@@ -476,6 +480,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-dirty", action="store_true",
                    help="publish even with uncommitted changes (the edition then matches no commit)")
     p.add_argument("--push", action="store_true", help="push the branch after deploying")
+    p.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs",
+                   help="accepted for workflows that pass it everywhere: editions are always built with MkDocs "
+                        "(mike); zensical prints a notice saying so")
     p.set_defaults(func=_publish)
 
     p = verb("diff", "Summarise what changed between two versions of the handbook (programmes, guides, theme), "

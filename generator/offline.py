@@ -2,8 +2,9 @@
 
 Engine-neutral (the MkDocs adapter calls these after the site is written):
 
-- ``write_search_script``: the search index as a script (``search/search_index.js``), which the
-  theme loads instead of fetching ``search_index.json`` when a page is opened from ``file://``;
+- ``write_search_script``: the search index as a script (Material's ``search/search_index.js``
+  unless an engine's adapter names its own ``SearchIndex``), which the theme loads instead of
+  fetching the JSON index when a page is opened from ``file://``;
 - ``write_site_zip``: the whole built site, PDFs included, as one zip a participant downloads,
   unzips and opens (``index.html``) wherever they are. Reproducible: sorted entries, fixed dates.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 SEARCH_INDEX = "search/search_index.json"
@@ -23,26 +25,40 @@ SITE_ZIP = "handbook.zip"
 _STORED = {".pdf", ".zip", ".gz", ".png", ".jpg", ".jpeg", ".woff", ".woff2"}  # already compressed
 
 
-def write_search_script(site_dir: Path) -> Path | None:
-    index = site_dir / SEARCH_INDEX
+@dataclass(frozen=True)
+class SearchIndex:
+    """Where an engine's theme writes its search index, the script it loads instead on ``file://``
+    (``var __index = …``), and the key of the index's list of entries (each with a ``location``).
+    The default is Material for MkDocs'; an engine's adapter names its own."""
+
+    index: str = SEARCH_INDEX
+    script: str = SEARCH_SCRIPT
+    entries: str = "docs"
+
+
+MATERIAL_SEARCH = SearchIndex()
+
+
+def write_search_script(site_dir: Path, search: SearchIndex = MATERIAL_SEARCH) -> Path | None:
+    index = site_dir / search.index
     if not index.is_file():
         return None
-    target = site_dir / SEARCH_SCRIPT
+    target = site_dir / search.script
     target.write_text("var __index = " + index.read_text(encoding="utf-8") + ";\n", encoding="utf-8")
     return target
 
 
-def name_search_results(site_dir: Path, titles: dict[str, str]) -> None:
+def name_search_results(site_dir: Path, titles: dict[str, str], search: SearchIndex = MATERIAL_SEARCH) -> None:
     """Give each page's own search result its full title ("Training · Digital Leaders"), as in the
     browser tab; the theme's index takes the page's first heading ("Training")."""
     import json
 
-    index = site_dir / SEARCH_INDEX
+    index = site_dir / search.index
     if not titles or not index.is_file():
         return
     data = json.loads(index.read_text(encoding="utf-8"))
     changed = False
-    for doc in data.get("docs", []):
+    for doc in data.get(search.entries, []):
         title = titles.get(doc.get("location"))
         if title and doc.get("title") != title:
             doc["title"] = title

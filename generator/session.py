@@ -6,6 +6,7 @@
     session.page_markdown(md)            # per page, before the engine renders it
     session.localise_nav(items, meta, palette)  # per page, the site's own words in its language
     session.finish_page(path, output, content)  # per page as written: adds its CSP
+    session.check_links(site_dir)        # engines without link checks of their own: broken links, anchors
     session.finish(site_dir)             # PDFs into the site; or session.cancel() on failure
 
 The MkDocs plugin only translates MkDocs events into these calls; another engine (Zensical)
@@ -24,7 +25,8 @@ import yaml
 
 from .csp import with_policy
 from .labels import closest_language, labels
-from .offline import SITE_ZIP, name_search_results, write_search_script, write_site_zip
+from .linkcheck import check_site
+from .offline import MATERIAL_SEARCH, SITE_ZIP, name_search_results, write_search_script, write_site_zip
 from .pages import CATALOGUE_MARKER, SITE_NAV_KEYS, nav_group, page_url
 from .problems import Problem, format_problems, problems_to_json
 from .project import Project
@@ -90,6 +92,7 @@ class BuildSession:
         self.settings = settings
         self.site_language = site_language
         self.interface_languages: set[str] = set()  # the theme's own translations (the adapter says which)
+        self.search = MATERIAL_SEARCH  # where the theme's search index is (the adapter says, if elsewhere)
         self.content: SiteContent | None = None
         self.pending = None
         self._site_entries: list | None = None
@@ -196,6 +199,20 @@ class BuildSession:
 
     # ------------------------------------------------------------ after the engine
 
+    def check_links(self, site_dir: Path, site_url: str | None = None) -> list[str]:
+        """Every broken internal link or anchor of the pages the engine wrote, one message each naming
+        the page (and the guide it came from) and the link; for engines that do not check them
+        themselves. Files still to come (PDFs being rendered, the zip) count as there."""
+        planned = {f.path for f in self.generated_files()}
+        guides = self.project.guides_dir
+        sources = {page_url(p.relative_to(guides).as_posix()) + "index.html": p.relative_to(self.project.root).as_posix()
+                   for p in (guides.rglob("*.md") if guides.is_dir() else [])}
+        messages = []
+        for broken in check_site(site_dir, site_url, planned):
+            source = sources.get(broken.page)
+            messages.append(f"{source} ({broken.page})" + str(broken)[len(broken.page):] if source else str(broken))
+        return messages
+
     def finish(self, site_dir: Path) -> None:
         """Put the PDFs still being rendered into the site; search from disk; the whole handbook as a zip."""
         if self.pending is not None:
@@ -205,8 +222,8 @@ class BuildSession:
                 target = site_dir / pdf.site_path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(pdf.folder / pdf.site_path, target)
-        name_search_results(site_dir, self.page_titles())  # "Training · Digital Leaders", not "Training"
-        write_search_script(site_dir)  # search from disk (file://); needs the engine's search index
+        name_search_results(site_dir, self.page_titles(), self.search)  # "Training · Digital Leaders", not "Training"
+        write_search_script(site_dir, self.search)  # search from disk (file://); needs the engine's search index
         if not self.settings.preview:
             write_site_zip(site_dir, self.settings.source_date_epoch)
 

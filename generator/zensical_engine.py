@@ -34,13 +34,19 @@ from typing import Any
 
 import yaml
 
+from .offline import SearchIndex
 from .project import Project
 from .session import BuildSession, InputProblems
 from .settings import Settings, SettingsError
 
-# what Zensical cannot do yet (README: "Site engines"); printed once per build
-NOTICE = ("notice: Zensical builds run without MkDocs' strict link and anchor checks and without mike editions "
-          "(handbook publish uses MkDocs); see README, 'Site engines'")
+# what Zensical cannot do yet (README: "Site engines"); printed once per build and preview
+NOTICE = ("notice: Zensical builds: links and anchors checked by the handbook (not MkDocs' strict mode); "
+          "no mike editions (handbook publish uses MkDocs) and no Material template overrides; "
+          "see README, 'Site engines'")
+PUBLISH_NOTICE = ("notice: handbook publish builds every edition with MkDocs + Material and mike, whatever --engine "
+                  "says: Zensical 0.0.73 has no versioning mike can drive; see README, 'Site engines'")
+# Zensical's search index; its bundle loads search.js (``var __index``) instead when read from file://
+SEARCH = SearchIndex(index="search.json", script="search.js", entries="items")
 _ARTICLE = re.compile(r"<article\b[^>]*>.*?</article\s*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -73,6 +79,15 @@ def work_dir(project: Project, key: str) -> Path:
     return project.cache_dir / "zensical" / hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+def _plain(value: Any) -> Any:
+    """Navigation as YAML can write it: titles may be str subclasses (markupsafe's Markup, cohort names)."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value) if isinstance(value, str) else value
+
+
 def engine_config(project: Project, session: BuildSession) -> dict[str, Any]:
     """Our mkdocs.yml, as Zensical reads it: the session's navigation, our theme overrides, no plugin."""
     config = yaml.load((project.root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader) or {}
@@ -89,7 +104,7 @@ def engine_config(project: Project, session: BuildSession) -> dict[str, Any]:
         config.pop(key, None)
     plugins = [p for p in config.get("plugins") or [] if (p if isinstance(p, str) else next(iter(p))) == "search"]
     config["plugins"] = plugins
-    config["nav"] = session.nav
+    config["nav"] = _plain(session.nav)
     if not session.settings.mike_version:  # as with MkDocs: the edition selector only in mike's editions
         (config.get("extra") or {}).pop("version", None)
     return config
@@ -178,28 +193,62 @@ def theme_style_hashes(site: Path) -> list[str]:
     return hashes
 
 
+def finish_html(session: BuildSession, rel: str, html: str, styles: str) -> str:
+    """One page Zensical wrote (or served), with its Content-Security-Policy: scripts in the page's
+    own content, its <article>, are never trusted; the theme's own injected styles are allowed by hash."""
+    html = session.finish_page(rel, html, "".join(_ARTICLE.findall(html)))
+    if styles:
+        html = html.replace("; style-src 'self';", f"; style-src 'self' {styles};", 1)
+    return html
+
+
 def finish_pages(session: BuildSession, site: Path) -> int:
-    """Every HTML page Zensical wrote, with its Content-Security-Policy (scripts in the page's own
-    content, its <article>, are never trusted; the theme's own injected styles are allowed by hash).
-    Returns the number of pages."""
+    """Every HTML page Zensical wrote, finished (``finish_html``). Returns the number of pages."""
     styles = " ".join(theme_style_hashes(site))
     count = 0
     for page in sorted(site.rglob("*.html")):
-        rel = page.relative_to(site).as_posix()
-        html = page.read_text(encoding="utf-8")
-        html = session.finish_page(rel, html, "".join(_ARTICLE.findall(html)))
-        if styles:
-            html = html.replace("; style-src 'self';", f"; style-src 'self' {styles};", 1)
+        html = finish_html(session, page.relative_to(site).as_posix(), page.read_text(encoding="utf-8"), styles)
         page.write_text(html, encoding="utf-8")
         count += 1
     return count
 
 
-def _run(command: list[str], cwd: Path) -> int:
-    """Run Zensical; its log goes to ours. SIGTERM stops it (and the caller's PDF workers)."""
-    process = subprocess.Popen(command, cwd=cwd)
+def check_links(project: Project, session: BuildSession, site: Path, *, strict: bool) -> bool:
+    """Zensical checks Markdown links to pages and anchors only (not links in HTML, to folders, files or
+    images): ours run on every page it wrote. Each broken link or anchor is an error (a warning
+    without --strict); False when the build must stop."""
+    started = time.perf_counter()
+    broken = session.check_links(site, engine_config(project, session).get("site_url"))
+    level = "ERROR" if strict else "WARNING"
+    for message in broken:
+        print(f"{level} - broken link: {message}", file=sys.stderr)
+    print(f"INFO - links and anchors checked in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    if broken and strict:
+        print(f"ERROR - {len(broken)} broken link(s) or anchor(s) (listed above)", file=sys.stderr)
+        return False
+    return True
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ISSUES = re.compile(r"^(\d+) issues? found")
+
+
+def _run(command: list[str], cwd: Path) -> tuple[int, int]:
+    """Run Zensical; its log goes to ours (without colours unless we write to a terminal). Returns
+    its exit code and the number of issues it reported. SIGTERM stops it (and the caller's PDF workers)."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, encoding="utf-8", errors="replace", bufsize=1)
+    colours = sys.stderr.isatty()
+    issues = 0
     try:
-        return process.wait()
+        assert process.stdout is not None
+        for line in process.stdout:
+            plain = _ANSI.sub("", line)
+            found = _ISSUES.match(plain)
+            if found:
+                issues = int(found.group(1))
+            sys.stderr.write(line if colours else plain)
+        return process.wait(), issues
     except BaseException:
         process.terminate()
         try:
@@ -209,8 +258,14 @@ def _run(command: list[str], cwd: Path) -> int:
         raise
 
 
-def build(project: Project, settings: Settings, target: Path, *, strict: bool = True) -> int:
+def new_session(project: Project, settings: Settings) -> BuildSession:
     session = BuildSession(project, settings)
+    session.search = SEARCH
+    return session
+
+
+def build(project: Project, settings: Settings, target: Path, *, strict: bool = True) -> int:
+    session = new_session(project, settings)
     try:
         session.prepare()
     except InputProblems as exc:
@@ -222,10 +277,10 @@ def build(project: Project, settings: Settings, target: Path, *, strict: bool = 
         copies = write_project(project, session, work)
         site = work / "site"
         shutil.rmtree(site, ignore_errors=True)
-        command = [*zensical_command(), "build", "-f", str(work / "mkdocs.yml")]
-        if strict:
-            command.append("--strict")
-        if _run(command, work) != 0 or not (site / "index.html").is_file():
+        # not --strict: Zensical would stop at its first warnings with a traceback and before our
+        # link check; its issues (it checks Markdown links to pages and anchors) count after ours
+        code, issues = _run([*zensical_command(), "build", "-f", str(work / "mkdocs.yml")], work)
+        if code != 0 or not (site / "index.html").is_file():
             print("ERROR - zensical build failed (its log is above)", file=sys.stderr)
             session.cancel()
             return 1
@@ -233,6 +288,12 @@ def build(project: Project, settings: Settings, target: Path, *, strict: bool = 
         for rel, source in copies:
             (site / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, site / rel)
+        links_ok = check_links(project, session, site, strict=strict)
+        if strict and issues:
+            print(f"ERROR - zensical reported {issues} issue(s) (above)", file=sys.stderr)
+        if strict and (issues or not links_ok):
+            session.cancel()
+            return 1
         target.mkdir(parents=True, exist_ok=True)
         for entry in site.iterdir():  # into the staging folder handbook build made (same file system or not)
             shutil.move(str(entry), str(target / entry.name))
@@ -245,7 +306,7 @@ def build(project: Project, settings: Settings, target: Path, *, strict: bool = 
 
 def _signature(project: Project) -> str:
     digest = hashlib.sha256()
-    for folder in (project.programs_dir, project.guides_dir, project.theme_dir):
+    for folder in (project.programs_dir, project.guides_dir, *project.theme.layers):
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_file():
                 info = path.stat()
@@ -255,25 +316,44 @@ def _signature(project: Project) -> str:
 
 def serve(project: Project, settings: Settings, addr: str) -> int:
     """Live preview: Zensical serves and reloads; we rewrite its docs/ when a programme, guide or
-    theme file changes (problems become a page in the browser, as with MkDocs)."""
+    theme file changes (problems become a page in the browser, as with MkDocs). ``zensical serve``
+    sends the pages it writes without our per-page pass, so it listens on a private port and our
+    front door (generator/preview_proxy.py) at ``addr`` gives every page its policy on the way,
+    including the hash of the live-reload script Zensical adds to each page it serves."""
+    from . import preview_proxy
+
     work = work_dir(project, "serve:" + addr)
-    session = BuildSession(project, settings)
-    session.prepare()
+    current = [new_session(project, settings)]
+    current[0].prepare()
     print(NOTICE, file=sys.stderr)
-    write_project(project, session, work)
-    process = subprocess.Popen([*zensical_command(), "serve", "-f", str(work / "mkdocs.yml"), "-a", addr], cwd=work)
+    write_project(project, current[0], work)
+    styles = [""]
+
+    def finish(rel: str, html: str) -> str:
+        if not styles[0]:  # until Zensical's first build has written its bundle
+            styles[0] = " ".join(theme_style_hashes(work / "site"))
+        return finish_html(current[0], rel, html, styles[0])
+
     seen = _signature(project)
+    private = ("127.0.0.1", preview_proxy.free_port())
+    front = preview_proxy.serve(addr, private, finish)
+    process = subprocess.Popen([*zensical_command(), "serve", "-f", str(work / "mkdocs.yml"),
+                                "-a", f"{private[0]}:{private[1]}"], cwd=work)
+    print(f"INFO - serving the preview on http://{addr}/", file=sys.stderr)
     try:
         while process.poll() is None:
             time.sleep(0.5)
             now = _signature(project)
             if now != seen:
                 seen = now
-                session = BuildSession(project, settings)
+                session = new_session(project, settings)
                 session.prepare()
                 write_project(project, session, work)
+                current[0] = session
         return process.returncode
     finally:
+        front.shutdown()
+        front.server_close()
         if process.poll() is None:
             process.terminate()
             try:

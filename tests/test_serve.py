@@ -90,3 +90,62 @@ def test_serving_an_unknown_programme_is_a_usage_error(tmp_path):
     run = subprocess.run([sys.executable, "-m", "generator", "serve", "programs/nope.yaml"], cwd=root,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "no programme file programs/nope.yaml" in run.stderr
+
+
+def _policy(html: str) -> dict[str, set[str]]:
+    import re
+
+    found = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert found is not None, html[:500]
+    return {name: set(values) for name, *values in (d.split() for d in found.group(1).split("; "))}
+
+
+def test_zensical_preview_pages_carry_the_built_pages_policy(tmp_path):
+    """`zensical serve` sends the pages it writes without our per-page pass: our front door gives each
+    the policy a built page has, plus the hash of the live-reload script Zensical adds (and lets
+    its WebSocket through); an edit shows, and stopping stops Zensical."""
+    from conftest import run_handbook, zensical_installed
+    from generator.csp import script_hashes
+
+    if not zensical_installed():
+        pytest.skip("Zensical is installed by 'make test' (pip install -e '.[zensical]')")
+    root = copy_handbook(tmp_path / "repo", {"bridge-builders": CONTRACT_FILE.read_text(encoding="utf-8")})
+    built = run_handbook(root, "build", "--engine", "zensical", "--out", "out", "--no-pdfs")
+    assert built.returncode == 0, built.stderr
+    rel = "programs/bridge-builders/sessions/session-01/"
+    built_policy = _policy((root / "out" / rel / "index.html").read_text(encoding="utf-8"))
+    port = _free_port()
+    env = {**os.environ, "HANDBOOK_CACHE": str(root / ".cache")}
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--engine", "zensical",
+                                "programs/bridge-builders.yaml", "--addr", f"127.0.0.1:{port}"], cwd=root, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        page = f"http://127.0.0.1:{port}/{rel}"
+        _wait_for(page, "Kick-off")
+        html = _get(page)
+        served = _policy(html)
+        assert "WebSocket" in html  # Zensical's live reload, added to each page as it is served
+        assert set(script_hashes(html)) <= served["script-src"]
+        assert {k: v for k, v in served.items() if k != "script-src"} == \
+               {k: v for k, v in built_policy.items() if k != "script-src"}
+        assert len(served["script-src"] - built_policy["script-src"]) == 1  # the live-reload script only
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as ws:  # the live reload's WebSocket
+            ws.sendall(f"GET /{rel} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                       "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                       "Sec-WebSocket-Version: 13\r\n\r\n".encode())
+            assert ws.recv(100).startswith(b"HTTP/1.1 101")
+        source = root / "programs" / "bridge-builders.yaml"
+        source.write_text(source.read_text(encoding="utf-8").replace("title: Kick-off", "title: Kick-off, edited"),
+                          encoding="utf-8")
+        _wait_for(page, "Kick-off, edited")
+        assert _policy(_get(page))["default-src"] == {"'none'"}
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) in (0, 130)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    time.sleep(0.5)
+    assert _get(page) == ""
+    leftover = subprocess.run(["pgrep", "-f", f"zensical serve -f {root}"], capture_output=True, text=True)
+    assert leftover.stdout.strip() == ""

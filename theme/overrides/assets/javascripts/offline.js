@@ -3,7 +3,8 @@
    - Links: published pages live at folder URLs (programs/x/); on disk a folder URL shows a file
      listing, so links to a folder go to its index.html instead (also search results, made later).
    - Search: browsers refuse `new Worker` on file:// pages, so the search worker runs in a hidden
-     frame instead (the theme then loads search/search_index.js rather than fetching JSON). */
+     frame instead (the theme then loads its index as a script rather than fetching JSON:
+     search/search_index.js for Material, search.js for Zensical; both written by the build). */
 (function () {
   "use strict";
   if (location.protocol !== "file:") return;
@@ -23,12 +24,22 @@
     }
   }
 
+  /* the link clicked, also inside a shadow root (Zensical's search dialog keeps its results there) */
+  function linkOf(event) {
+    var path = event.composedPath ? event.composedPath() : [event.target];
+    for (var i = 0; i < path.length; i++) {
+      if (path[i].tagName === "A" && path[i].hasAttribute("href")) return path[i];
+    }
+    return null;
+  }
+
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("a[href]");
+    var link = linkOf(event);
     if (!link || event.defaultPrevented || link.target === "_blank") return;
     var target = onDisk(link.href);
     if (target) {
       event.preventDefault();
+      event.stopPropagation();  // a theme's own handler (Zensical's search results) would go to the folder
       location.href = target;
     }
   }, true);
@@ -36,7 +47,8 @@
 
   /* A stand-in for Worker on file:// pages: the worker's script runs in a hidden frame of this
      page; messages go both ways as with a real worker. Material's search worker knows this
-     arrangement (it looks for `IFrameWorker` on its parent). */
+     arrangement (it looks for `IFrameWorker` on its parent); Zensical's only uses `self.onmessage`
+     and `self.postMessage`, which the frame provides. */
   function IFrameWorker(url) {
     var worker = this, started = false, queue = [];
     var frame = document.createElement("iframe");
@@ -63,10 +75,13 @@
       return sources.reduce(function (done, src) { return done.then(function () { return load(src); }); },
                             Promise.resolve());
     };
+    /* a copy of each message, as a real worker gets (Zensical's worker changes what it is sent) */
+    function copy(data) { return typeof structuredClone === "function" ? structuredClone(data) : data; }
     inner.postMessage = function (data) {
+      data = copy(data);
       setTimeout(function () { worker._emit("message", { data: data }); }, 0);
     };
-    function deliver(data) { inner.dispatchEvent(new inner.MessageEvent("message", { data: data })); }
+    function deliver(data) { inner.dispatchEvent(new inner.MessageEvent("message", { data: copy(data) })); }
     this.postMessage = function (data) { if (started) deliver(data); else queue.push(data); };
     load(url).then(function () {
       started = true;
