@@ -40,7 +40,7 @@ class HandbookPlugin(BasePlugin):
         return self.session.page_markdown(markdown, page.meta, config.mdx_configs.get("toc"))
 
     def on_page_context(self, context, page, nav, config):
-        self.session.localise_nav(nav.items, page.meta, config.theme["palette"])  # Home, Dark mode… in its language
+        self.session.localise_nav(nav.items, page.meta, config.theme["palette"], page.url)  # its part, its words
         return context
 
     def on_post_page(self, output, page, config):

@@ -67,6 +67,47 @@ def name_search_results(site_dir: Path, titles: dict[str, str], search: SearchIn
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+SEARCH_SITE = "search/site.json"  # what every reader's search starts from
+SEARCH_SCOPES = "search/programs"  # one file per programme: its own pages
+
+
+def write_scoped_indexes(site_dir: Path, group_of) -> tuple[int, int]:
+    """Split the engine's search index so a reader fetches only what their page needs.
+
+    ``search/site.json``: the hand-written pages and each programme's overview (one entry per
+    programme, so a search from anywhere finds every programme); ``search/programs/<id>.json``:
+    the rest of one programme's pages. ``offline.js`` gives Material's search the site index
+    plus, on a programme's pages, that programme's file. ``group_of(location)`` says which
+    programme a location belongs to ('programs/x', or '' for the rest of the site).
+    Returns (bytes of the site index, bytes of the largest programme file)."""
+    import json
+
+    index = site_dir / SEARCH_INDEX
+    if not index.is_file():
+        return 0, 0
+    data = json.loads(index.read_text(encoding="utf-8"))
+    site: list[dict] = []
+    scoped: dict[str, list[dict]] = {}
+    for doc in data.get("docs", []):
+        location = str(doc.get("location", ""))
+        group = group_of(location.split("#")[0])
+        if not group or location == group + "/":  # the rest of the site, and programme overviews
+            site.append(doc)
+        else:
+            scoped.setdefault(group.split("/", 1)[1], []).append(doc)
+
+    def write(path: Path, docs: list[dict]) -> int:
+        text = json.dumps({"config": data.get("config", {}), "docs": docs}, ensure_ascii=False, separators=(",", ":"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return len(text.encode("utf-8"))
+
+    largest = 0
+    for programme, docs in scoped.items():
+        largest = max(largest, write(site_dir / SEARCH_SCOPES / f"{programme}.json", docs))
+    return write(site_dir / SEARCH_SITE, site), largest
+
+
 def _zip_date(epoch: int | None) -> tuple[int, int, int, int, int, int]:
     if epoch is not None:
         return time.gmtime(max(epoch, 315532800))[:6]  # zip dates start in 1980

@@ -7,12 +7,13 @@ MkDocs adapter hands these to MkDocs; another engine could take them as they are
 from __future__ import annotations
 
 import math
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .cohorts import cohort_views
-from .labels import Labels, labels
+from .labels import Labels, labels, locale_for
 from .model import Programme
 from .offline import SITE_ZIP
 from .participation import checkin_views
@@ -21,6 +22,7 @@ from .render import (CADENCE_WEEKS, agenda_rows, builtin_goal_example, environme
 from .sanitize import inert, site_view
 
 CATALOGUE_MARKER = "<!-- handbook:catalogue -->"
+CATALOGUE_PAGE = "programs/index.md"  # every programme, filterable; the Programmes section's own page
 # Navigation entries of the site itself (not of one programme): in the site's language, and in the
 # language of the page around them on a programme's pages.
 SITE_NAV_KEYS = ("nav_home", "nav_programmes", "nav_training_guides", "nav_goal_formats")
@@ -178,15 +180,39 @@ def programme_pages(prog: Programme, theme_dir: Path, *, pdfs: bool = True) -> d
     return pages
 
 
-def catalogue(programmes: list[Programme], theme_dir: Path, site_language: str = "en") -> str:
-    """The home page's catalogue of programmes (Markdown, in the site's language like the rest of the home page)."""
+def catalogue(programmes: list[Programme], theme_dir: Path, site_language: str = "en", here: str = "index.md") -> str:
+    """The catalogue of programmes (Markdown, in the site's language like the rest of the home page),
+    with its filters by model, language and words; ``here`` is the page it goes into (links are
+    written relative to it)."""
+    folder = posixpath.dirname(here)
+
+    def link(path: str) -> str:
+        return posixpath.relpath(path, folder or ".")
+
+    words = labels(theme_dir, site_language)
     rows = [{**programme_context(site_view(p), theme_dir, language=site_language),
-             "sessions": [(s.number, session_path(p, s.number)) for s in p.sessions],
-             "this_week": [{**r, "cohort": v["name"], "path": session_path(p, r["number"])}
+             "link": link(f"{programme_dir(p)}/index.md"), "language_name": language_name(p.language, site_language),
+             "sessions": [(s.number, link(session_path(p, s.number))) for s in p.sessions],
+             "this_week": [{**r, "cohort": v["name"], "path": link(session_path(p, r["number"]))}
                            for v in cohort_views(p, inert) for r in v["rows"] if r["kind"] == "session"]}
             for p in sorted(programmes, key=lambda p: p.title.lower())]
-    return environment(theme_dir).get_template("pages/catalogue.md.j2").render(rows=rows, L=labels(theme_dir, site_language),
-                                                                                site_zip=SITE_ZIP)
+    models = sorted({(r["p"].model, r["model_title"]) for r in rows}, key=lambda m: m[1].lower())
+    languages = sorted({(r["p"].language, r["language_name"]) for r in rows}, key=lambda m: m[1].lower())
+    return environment(theme_dir).get_template("pages/catalogue.md.j2").render(
+        rows=rows, L=words, site_zip=link(SITE_ZIP), models=models, languages=languages)
+
+
+def catalogue_page(programmes: list[Programme], theme_dir: Path, site_language: str = "en") -> str:
+    """The Programmes page: the catalogue on a page of its own (the Programmes section's index)."""
+    words = labels(theme_dir, site_language)
+    return environment(theme_dir).get_template("pages/programmes.md.j2").render(
+        L=words, catalogue=catalogue(programmes, theme_dir, site_language, here=CATALOGUE_PAGE))
+
+
+def language_name(tag: str, in_language: str) -> str:
+    """'fr-CA' as a reader of ``in_language`` calls it ('French (Canada)'), from CLDR."""
+    name = locale_for(tag).get_display_name(locale_for(in_language)) or tag
+    return name[:1].upper() + name[1:]
 
 
 def navigation(programmes: list[Programme], guides: list[tuple[str, str]], theme_dir: Path,
@@ -198,7 +224,7 @@ def navigation(programmes: list[Programme], guides: list[tuple[str, str]], theme
     """
     site = labels(theme_dir, site_language)
     nav: list[dict[str, Any]] = [{site.text("nav_home"): "index.md"}]
-    section = []
+    section: list[Any] = [CATALOGUE_PAGE]
     for prog in sorted(programmes, key=lambda p: p.title.lower()):
         base = programme_dir(prog)
         words = labels(theme_dir, prog.language)
@@ -218,7 +244,7 @@ def navigation(programmes: list[Programme], guides: list[tuple[str, str]], theme
             {words.text("changelog"): f"{base}/changelog.md"},
             {words.text("downloads"): f"{base}/downloads.md"},
         ]})
-    if section:
+    if programmes:
         nav.append({site.text("nav_programmes"): section})
     folders = {"training": site.text("nav_training_guides"), "goals": site.text("nav_goal_formats")}
     groups: dict[str, list[Any]] = {}

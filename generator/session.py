@@ -26,7 +26,7 @@ import yaml
 from .csp import with_policy
 from .labels import closest_language, labels
 from .linkcheck import check_site
-from .offline import MATERIAL_SEARCH, SITE_ZIP, name_search_results, write_search_script, write_site_zip
+from .offline import MATERIAL_SEARCH, SITE_ZIP, name_search_results, write_scoped_indexes, write_search_script, write_site_zip
 from .pages import CATALOGUE_MARKER, SITE_NAV_KEYS, nav_group, page_url
 from .problems import Problem, format_problems, problems_to_json
 from .project import Project
@@ -52,6 +52,22 @@ NOT_STARTED = (SettingsError, InputProblems)
 # the theme's previous/next links at the foot of a page (no link nests inside another)
 _FOOTER_LINK = re.compile(r'<a\s[^>]*class="md-footer__link[^"]*"[^>]*>.*?</a\s*>', re.DOTALL)
 _HREF = re.compile(r'href="([^"]*)"')
+
+
+def _first_url(entry: Any) -> str:
+    """The URL of the first page under a navigation entry."""
+    while getattr(entry, "children", None):
+        entry = entry.children[0]
+    return str(getattr(entry, "url", "") or "")
+
+
+def _search_scope(url: str, output: str) -> str:
+    """A programme's page names its programme for the search (offline.js loads that programme's index)."""
+    group = nav_group(url)
+    if not group or "<head>" not in output:
+        return output
+    meta = f'<meta name="handbook:search-scope" content="{group.split("/", 1)[1]}">'
+    return output.replace("<head>", "<head>" + meta, 1)
 
 
 def _neighbours_within(url: str, output: str) -> str:
@@ -96,6 +112,7 @@ class BuildSession:
         self.content: SiteContent | None = None
         self.pending = None
         self._site_entries: list | None = None
+        self._programme_entries: list = []
 
     # ------------------------------------------------------------ before the engine starts
 
@@ -171,17 +188,25 @@ class BuildSession:
             return self.content.problems
         return markdown.replace(CATALOGUE_MARKER, self.content.catalogue)
 
-    def localise_nav(self, items: list, meta: dict, palette: list | dict | None = None) -> None:
-        """The site's own navigation entries (Home, Programmes, …) and the colour-scheme switch
-        (``palette``: the theme's options, whose ``toggle.name`` says what a click switches to)
-        in the words of the page's language."""
+    def localise_nav(self, items: list, meta: dict, palette: list | dict | None = None, url: str = "") -> None:
+        """The navigation as the page at ``url`` shows it: the site's own entries (Home, Programmes, …)
+        and the colour-scheme switch (``palette``: the theme's options, whose ``toggle.name`` says
+        what a click switches to) in the words of the page's language; under Programmes, the
+        Programmes page and only the programme the page belongs to (so no page carries the whole
+        library in its menu). ``items`` are the engine's entries (``title``, ``children``, ``url``)."""
         if self._site_entries is None:  # first page: find them by their titles in the site's language
             site = labels(self.project.theme_dir, self.site_language)
             keys = {site.text(key): key for key in SITE_NAV_KEYS}
             self._site_entries = [(item, keys[item.title]) for item in items if item.title in keys]
+            self._programme_entries = [(item, list(item.children or [])) for item, key in self._site_entries
+                                       if key == "nav_programmes"]
         words = self._words(meta)
         for item, key in self._site_entries:  # pages are rendered one after another
             item.title = words.text(key)
+        group = nav_group(url)
+        for section, every in self._programme_entries:
+            section.children = [entry for entry in every if not getattr(entry, "children", None)
+                                or (group and nav_group(_first_url(entry)) == group)]
         for option in palette if isinstance(palette, list) else []:
             if isinstance(option, dict) and isinstance(option.get("toggle"), dict):  # slate switches back to light
                 option["toggle"]["name"] = words.text("palette_light" if option.get("scheme") == "slate" else "palette_dark")
@@ -195,7 +220,8 @@ class BuildSession:
         ``content`` is the page's own HTML (from its Markdown): a script in it is never trusted."""
         if not path.endswith((".md", ".html")):
             return output  # sitemap.xml and other non-pages
-        return with_policy(_neighbours_within(page_url(path), output), content)
+        url = page_url(path)
+        return with_policy(_search_scope(url, _neighbours_within(url, output)), content)
 
     # ------------------------------------------------------------ after the engine
 
@@ -223,6 +249,7 @@ class BuildSession:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(pdf.folder / pdf.site_path, target)
         name_search_results(site_dir, self.page_titles(), self.search)  # "Training · Digital Leaders", not "Training"
+        write_scoped_indexes(site_dir, lambda location: nav_group(page_url(location) if location else ""))
         write_search_script(site_dir, self.search)  # search from disk (file://); needs the engine's search index
         if not self.settings.preview:
             write_site_zip(site_dir, self.settings.source_date_epoch)

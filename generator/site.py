@@ -13,7 +13,7 @@ from typing import Any
 from .cohorts import calendar_files
 from .guides import check_guides, guide_files
 from .model import Programme
-from .pages import catalogue, navigation, programme_pages
+from .pages import CATALOGUE_PAGE, catalogue, catalogue_page, navigation, programme_pages
 from .problems import Problem, has_errors
 from .project import Project
 from .validate import load_programmes
@@ -84,4 +84,6 @@ def load_site(project: Project, *, drafts: bool, pdfs: bool = True,
         content.files.update(calendar_files(prog, site_url, project.theme_dir))
     content.nav = navigation(programmes, guide_pages(project.guides_dir, project.root), project.theme_dir, site_language)
     content.catalogue = catalogue(programmes, project.theme_dir, site_language)
+    if programmes:
+        content.pages[CATALOGUE_PAGE] = catalogue_page(programmes, project.theme_dir, site_language)
     return content, problems

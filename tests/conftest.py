@@ -111,3 +111,16 @@ def search_texts(site: Path) -> str:
 def engine_of(site: Path) -> str:
     """Which engine wrote a built site (each writes its search index in its own place)."""
     return "zensical" if (site / "search.json").is_file() else "mkdocs"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright, started once for every browser test of the run."""
+    from playwright.sync_api import sync_playwright
+
+    from browsing import CHROMIUM, FLAGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()

@@ -3,47 +3,21 @@ once per site engine (MkDocs, Zensical)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
+from browsing import needs_chromium, serving
 from conftest import engine_of
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by 'make test' (apt-get install chromium)")
-
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def server(built_site: Path):
-    handler = functools.partial(_Quiet, directory=str(built_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+    with serving(built_site) as url:
+        yield url
 
 
 @pytest.fixture
@@ -72,7 +46,9 @@ def test_switching_role_tab_shows_that_roles_steps(page, server):
 
 
 def test_search_finds_a_word_from_a_programme(page, server, built_site):
-    page.goto(f"{server}/")
+    """From a programme's page, a word of one of its sessions (the MkDocs site fetches the site's
+    index and that programme's: search/site.json + search/programs/bridge-builders.json)."""
+    page.goto(f"{server}/programs/bridge-builders/")
     page.wait_for_load_state("networkidle")  # the search index is loaded by a worker
     if engine_of(built_site) == "zensical":  # a dialog opened by a button, its results in a shadow root
         page.locator(".md-search__button").first.click()

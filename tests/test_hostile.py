@@ -10,24 +10,19 @@ the real Chromium: no dialog, no request off the site.
 from __future__ import annotations
 
 import copy
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+from browsing import needs_chromium, serving
 from conftest import copy_handbook, run_handbook
 from hostile import EVIL, GUIDE_BAD_FILES, GUIDE_PAYLOADS, GUIDE_SYMLINKS, PROGRAMME_PAYLOADS, hostile_programme
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 DANGEROUS_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
 FETCHING_ATTRS = ("src", "srcset", "poster", "background", "data", "action", "formaction")
 
@@ -172,19 +167,8 @@ def test_every_page_ships_a_content_security_policy(hostile_site):
         assert head.index("Content-Security-Policy") < head.find("<script") or "<script" not in head
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by 'make test' (apt-get install chromium)")
-def test_nothing_runs_and_nothing_is_fetched_in_a_real_browser(hostile_site):
-    from playwright.sync_api import sync_playwright
-
-    handler = functools.partial(_Quiet, directory=str(hostile_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+@needs_chromium
+def test_nothing_runs_and_nothing_is_fetched_in_a_real_browser(hostile_site, browser):
     pages = [p.relative_to(hostile_site).as_posix() for p in _programme_pages(hostile_site)]
     # a <meta http-equiv=refresh> navigates away, which no page policy can forbid: only the guide check
     # (layer 1, tested above) stops that one
@@ -193,32 +177,28 @@ def test_nothing_runs_and_nothing_is_fetched_in_a_real_browser(hostile_site):
     dialogs: list[str] = []
     offsite: list[str] = []
     blocked: list[str] = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            context = browser.new_context()
+    with serving(hostile_site) as base:
+        context = browser.new_context()
 
-            def route(route):
-                if route.request.url.startswith(base):
-                    route.continue_()
-                else:
-                    offsite.append(route.request.url)
-                    route.abort()
+        def route(route):
+            if route.request.url.startswith(base):
+                route.continue_()
+            else:
+                offsite.append(route.request.url)
+                route.abort()
 
-            context.route("**/*", route)
-            page = context.new_page()
-            page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
-            page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
-            for path in pages:
-                assert (hostile_site / path).is_file(), path
-                page.goto(f"{base}/{path}", wait_until="load")
-                page.mouse.move(200, 300)
-                page.keyboard.press("Tab")
-                page.wait_for_timeout(30)
-            pwned = page.evaluate("() => window.__pwned === undefined")
-            browser.close()
-    finally:
-        httpd.shutdown()
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        for path in pages:
+            assert (hostile_site / path).is_file(), path
+            page.goto(f"{base}/{path}", wait_until="load")
+            page.mouse.move(200, 300)
+            page.keyboard.press("Tab")
+            page.wait_for_timeout(30)
+        pwned = page.evaluate("() => window.__pwned === undefined")
+        context.close()
     assert dialogs == [] and pwned
     assert offsite == []
     # the guides' payloads reached the page (their checks were off) and the policy stopped them

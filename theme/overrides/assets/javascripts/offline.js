@@ -5,6 +5,51 @@
    - Search: browsers refuse `new Worker` on file:// pages, so the search worker runs in a hidden
      frame instead (the theme then loads its index as a script rather than fetching JSON:
      search/search_index.js for Material, search.js for Zensical; both written by the build). */
+/* Search sized for the reader (published site): instead of the index of the whole library, the
+   theme's search gets search/site.json (hand-written pages and one entry per programme) plus, on
+   a programme's pages (<meta name="handbook:search-scope">), search/programs/<id>.json. The
+   theme asks for search/search_index.json with an XMLHttpRequest; that one request is answered
+   with the two files merged. Anything unexpected falls back to the whole index. */
+(function () {
+  "use strict";
+  if (location.protocol === "file:" || !window.XMLHttpRequest || !window.fetch) return;
+  var INDEX = /search\/search_index\.json$/;
+  var open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
+
+  function scopedIndex(url) {
+    var meta = document.querySelector('meta[name="handbook:search-scope"]');
+    var scope = meta && /^[a-z0-9-]+$/.test(meta.content) ? meta.content : "";
+    var urls = [url.replace(INDEX, "search/site.json")];
+    if (scope) urls.push(url.replace(INDEX, "search/programs/" + scope + ".json"));
+    return Promise.all(urls.map(function (u) {
+      return fetch(u, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error(u + ": " + r.status);
+        return r.json();
+      });
+    })).then(function (parts) {
+      var merged = { config: parts[0].config, docs: [] };
+      parts.forEach(function (part) { merged.docs = merged.docs.concat(part.docs || []); });
+      return JSON.stringify(merged);
+    });
+  }
+
+  XMLHttpRequest.prototype.open = function (method, url) {
+    this._hbIndex = method === "GET" && INDEX.test(String(url)) ? String(url) : null;
+    return open.apply(this, arguments);
+  };
+  XMLHttpRequest.prototype.send = function () {
+    var request = this, args = arguments;
+    if (!request._hbIndex) return send.apply(request, args);
+    scopedIndex(request._hbIndex).then(function (text) {
+      Object.defineProperty(request, "status", { value: 200 });
+      Object.defineProperty(request, "response", { value: new Blob([text], { type: "application/json" }) });
+      request.dispatchEvent(new Event("load"));
+    }, function () {
+      send.apply(request, args);  // the whole index, as the theme asked
+    });
+  };
+})();
+
 (function () {
   "use strict";
   if (location.protocol !== "file:") return;
