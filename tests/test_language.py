@@ -113,18 +113,18 @@ def test_labels_check_cli_reports_nothing_missing_or_unused_for_the_shipped_lang
 # ---------------------------------------------------------------- one-off, one-session and plural wording
 
 TINY = FIXTURES / "tiny-peers.yaml"
-WORDING = {  # language: (catalogue line of a one-off, of one weekly session; sessions_count for 1, 2, 5, 21, 1 000 000)
-    "en": ("Peer mentoring · a single event of 30 minutes · version 0.1.0",
-           "Peer mentoring · 1 session every week · about 1 week · version 0.1.0",
+WORDING = {  # language: (catalogue line of a one-off, of one weekly session (model · language · rhythm); sessions_count for 1, 2, 5, 21, 1 000 000)
+    "en": ("Peer mentoring · English · a single event of 30 minutes · version 0.1.0",
+           "Peer mentoring · English · 1 session every week · about 1 week · version 0.1.0",
            ["1 session", "2 sessions", "5 sessions", "21 sessions", "1,000,000 sessions"]),
-    "fr": ("Mentorat entre pairs · un seul événement de 30 minutes · version 0.1.0",
-           "Mentorat entre pairs · 1 séance chaque semaine · environ 1 semaine · version 0.1.0",
+    "fr": ("Mentorat entre pairs · Anglais · un seul événement de 30 minutes · version 0.1.0",
+           "Mentorat entre pairs · Anglais · 1 séance chaque semaine · environ 1 semaine · version 0.1.0",
            ["1 séance", "2 séances", "5 séances", "21 séances", f"1{NNBSP}000{NNBSP}000 de séances"]),
-    "de": ("Peer-Mentoring · eine einzelne Veranstaltung von 30 Minuten · Version 0.1.0",
-           "Peer-Mentoring · 1 Sitzung wöchentlich · etwa 1 Woche · Version 0.1.0",
+    "de": ("Peer-Mentoring · Englisch · eine einzelne Veranstaltung von 30 Minuten · Version 0.1.0",
+           "Peer-Mentoring · Englisch · 1 Sitzung wöchentlich · etwa 1 Woche · Version 0.1.0",
            ["1 Sitzung", "2 Sitzungen", "5 Sitzungen", "21 Sitzungen", "1.000.000 Sitzungen"]),
-    "es": ("Mentoría entre iguales · un único encuentro de 30 minutos · versión 0.1.0",
-           "Mentoría entre iguales · 1 sesión cada semana · alrededor de 1 semana · versión 0.1.0",
+    "es": ("Mentoría entre iguales · Inglés · un único encuentro de 30 minutos · versión 0.1.0",
+           "Mentoría entre iguales · Inglés · 1 sesión cada semana · alrededor de 1 semana · versión 0.1.0",
            ["1 sesión", "2 sesiones", "5 sesiones", "21 sesiones", "1.000.000 de sesiones"]),
 }
 OTHER_PLURALS = {  # language: minutes_count 1 and 45, steps_count 1 and 21, about_weeks 1 and 12, prepares 1 and 2

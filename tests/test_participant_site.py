@@ -69,7 +69,7 @@ def test_site_opened_from_disk_navigates_and_searches_offline(browser, built_sit
     page.on("request", lambda request: requests.append(request.url))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto((built_handbook / "index.html").as_uri())
-    page.locator(".hb-catalogue li", has_text="Bridge Builders").get_by_role("link", name="1", exact=True).click()
+    page.locator(".hb-catalogue .hb-card", has_text="Bridge Builders").get_by_role("link", name="1", exact=True).click()
     page.wait_for_load_state()
     assert page.url.endswith("/programs/bridge-builders/sessions/session-01/index.html"), page.url
     assert "Kick-off" in page.locator("article h1").inner_text()
@@ -234,7 +234,7 @@ def test_this_week_is_marked_from_the_readers_clock(browser, server):
     page.goto(f"{server}/programs/bridge-builders/sessions/session-02/")
     assert page.locator("article .hb-now-badge").count() == 1
     page.goto(f"{server}/")
-    shown = page.locator(".hb-catalogue li", has_text="Bridge Builders").locator(".hb-week:visible")
+    shown = page.locator(".hb-catalogue .hb-card", has_text="Bridge Builders").locator(".hb-week:visible")
     assert shown.count() == 1 and "Session 2: First post" in shown.inner_text() and "Spring 2027" in shown.inner_text()
     context.close()
 

@@ -21,7 +21,7 @@ def text_of(soup: BeautifulSoup) -> str:
 
 def test_catalogue_lists_programmes_with_links_to_each_session(built_site):
     home = page(built_site, "")
-    cards = home.select(".hb-catalogue li")
+    cards = home.select(".hb-catalogue .hb-card")
     titles = [c.select_one("a").get_text() for c in cards]
     assert titles == ["Bridge Builders", "Digital Leaders", "Tiny Peers"]
     bridge = cards[0]
