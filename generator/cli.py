@@ -7,6 +7,7 @@ results to stdout. User mistakes are printed as problems, never as tracebacks.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from pathlib import Path
@@ -167,10 +168,19 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     if not _engine_ready(args.engine):
         return 2
-    if args.engine == "zensical":
+    front = None
+    if args.engine == "zensical":  # it has a front door of its own (pages' policy, PDFs on demand)
         command = [sys.executable, "-m", "generator.zensical_engine", "serve", "--addr", args.addr]
-    else:
-        command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.root / "mkdocs.yml"), "-a", args.addr]
+    else:  # MkDocs on a private port; our front door answers PDF links by rendering them on demand
+        from . import preview_proxy
+        from .workbook import preview_pdf
+
+        private = ("127.0.0.1", preview_proxy.free_port())
+        command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.root / "mkdocs.yml"),
+                   "-a", f"{private[0]}:{private[1]}"]
+        front = preview_proxy.serve(args.addr, private, lambda path, html: html,  # MkDocs finished the page
+                                    preview_proxy.pdfs_on_demand(functools.partial(preview_pdf, project, settings)))
+        print(f"INFO - serving the preview on http://{args.addr}/", file=sys.stderr)
     engine = subprocess.Popen(command, cwd=project.root, env=engine_env(settings))
 
     def stop(signum, frame):  # stopping `handbook serve` (Ctrl-C, or its PID) stops the engine too
@@ -187,6 +197,10 @@ def _serve(args: argparse.Namespace) -> int:
         except subprocess.TimeoutExpired:
             engine.kill()
         return 0
+    finally:
+        if front is not None:
+            front.shutdown()
+            front.server_close()
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -13,10 +13,12 @@ import http.client
 import socket
 import socketserver
 import threading
+from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 Finish = Callable[[str, str], str]
+Local = Callable[[str], "tuple[bytes, str] | None"]  # site path -> (body, content type) answered here
 _HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "upgrade"}
 
 
@@ -43,6 +45,7 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
 class _Handler(socketserver.BaseRequestHandler):
     upstream: tuple[str, int]
     finish_page: Finish
+    local: Local | None = None
 
     def handle(self) -> None:
         head = b""
@@ -74,8 +77,14 @@ class _Handler(socketserver.BaseRequestHandler):
             if not chunk:
                 break
             body += chunk
+        answer = type(self).local(site_path(target)) if method in ("GET", "HEAD") and type(self).local else None
+        if answer is not None:  # e.g. a PDF rendered on demand
+            data, kind = answer
+            out = ["HTTP/1.1 200 OK", f"Content-Type: {kind}", f"Content-Length: {len(data)}", "Connection: close", "", ""]
+            self.request.sendall("\r\n".join(out).encode("latin-1") + (data if method != "HEAD" else b""))
+            return
         forwarded = {n: v for n, v in headers if n.lower() not in _HOP | {"host", "accept-encoding"}}
-        connection = http.client.HTTPConnection(*self.upstream, timeout=60)
+        connection = http.client.HTTPConnection(*self.upstream, timeout=300)  # live reload long-polls
         try:
             connection.request(method, target, body=body or None, headers=forwarded)
             response = connection.getresponse()
@@ -100,16 +109,32 @@ class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
+def pdfs_on_demand(render: Callable[[str], "Path | None"]) -> Local:
+    """A ``local`` answer for PDF requests: ``render(site path)`` gives the file, or None to forward."""
+    lock = threading.Lock()  # one WeasyPrint at a time: a reader clicking twice waits for the first
+
+    def answer(path: str) -> tuple[bytes, str] | None:
+        if not path.endswith(".pdf"):
+            return None
+        with lock:
+            found = render(path)
+        return (found.read_bytes(), "application/pdf") if found is not None else None
+
+    return answer
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
         return s.getsockname()[1]
 
 
-def serve(addr: str, upstream: tuple[str, int], finish: Finish) -> _Server:
-    """Start forwarding ``addr`` ('host:port') to ``upstream`` in a thread; ``.shutdown()`` stops it."""
+def serve(addr: str, upstream: tuple[str, int], finish: Finish, local: Local | None = None) -> _Server:
+    """Start forwarding ``addr`` ('host:port') to ``upstream`` in a thread; ``.shutdown()`` stops it.
+    ``local`` may answer a request itself (a PDF rendered on demand) before it is forwarded."""
     host, _, port = addr.rpartition(":")
-    handler = type("Handler", (_Handler,), {"upstream": upstream, "finish_page": staticmethod(finish)})
+    handler = type("Handler", (_Handler,), {"upstream": upstream, "finish_page": staticmethod(finish),
+                                            "local": staticmethod(local) if local else None})
     server = _Server((host or "127.0.0.1", int(port)), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -118,7 +118,9 @@ class BuildSession:
 
     def prepare(self) -> None:
         """Validate every programme and guide (raises InputProblems), render the pages, start the PDFs."""
-        content, problems = load_site(self.project, drafts=self.settings.drafts, pdfs=self.settings.renders_pdfs,
+        # a preview lists the PDFs too: handbook serve renders one when its link is followed
+        content, problems = load_site(self.project, drafts=self.settings.drafts,
+                                      pdfs=self.settings.renders_pdfs or self.settings.preview,
                                       only=self.settings.programme_ids, site_language=self.site_language,
                                       site_url=self.settings.site_url or "http://127.0.0.1:8000/")
         if content is None and self.settings.preview:  # show the problems in the browser, at every page
@@ -163,6 +165,10 @@ class BuildSession:
         files = [GeneratedFile(path, content=markdown) for path, markdown in self.content.pages.items()]
         files += [GeneratedFile(path, content=data) for path, data in self.content.files.items()]  # calendars
         files.append(GeneratedFile(SITE_ZIP, content=b""))  # written by finish()
+        if self.settings.preview and self.content.problems is None:  # rendered on demand by handbook serve
+            from .workbook import planned_paths
+
+            files += [GeneratedFile(path, content=b"") for path in planned_paths(self.project, self.content.programmes)]
         if self.pending is not None:
             for pdf in self.pending.planned:  # placeholders keep the engine's link checks honest
                 if pdf in self.pending.cached:

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import multiprocessing
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,6 +264,39 @@ def start_pdfs(project: Project, programmes: list[Programme], *, settings: Setti
                 todo.append((job, theme, str(target), paper))
     return PendingPdfs(planned, cached, todo, jobs, progress or functools.partial(_progress_bar, settings.progress_fd),
                        edition)
+
+
+def planned_paths(project: Project, programmes: list[Programme]) -> list[str]:
+    """The site paths of every PDF of these programmes (what a build writes)."""
+    titles = guide_titles(project.guides_dir)
+    return [job.filename for prog in programmes for job in jobs_for(prog, titles)]
+
+
+_PREVIEWABLE = re.compile(r"programs/([a-z0-9]+(?:-[a-z0-9]+)*)/downloads/[A-Za-z0-9._-]+\.pdf")
+
+
+def preview_pdf(project: Project, settings: Settings, site_path: str) -> Path | None:
+    """One PDF, rendered now in this process when a live preview's reader asks for it (its
+    Downloads page links every PDF); cached like a build's. None when the path names no PDF of a
+    valid programme (the preview then answers as it would without us)."""
+    from .validate import load_programmes
+
+    match = _PREVIEWABLE.fullmatch(site_path)
+    source = project.programs_dir / f"{match.group(1)}.yaml" if match else None
+    if source is None or not source.is_file():
+        return None
+    loaded, _ = load_programmes([source], guides_dir=project.guides_dir, root=project.root)
+    prog = loaded[0].programme if loaded else None
+    job = next((j for j in jobs_for(prog, guide_titles(project.guides_dir)) if j.filename == site_path), None) \
+        if prog is not None else None
+    if job is None:
+        return None
+    paper, edition = settings.paper, settings.edition_date
+    target = project.cache_dir / "pdf" / cache_key(job, _render_digest(project.theme), paper, edition) / job.filename
+    if not verified(target):
+        html = render_html(prog, job.kind, job.role_id, project.theme, paper, dict(job.guides), edition)
+        write_pdf(html, target, project.theme)
+    return target
 
 
 def build_pdfs(project: Project, programmes: list[Programme], **options) -> list[BuiltPdf]:

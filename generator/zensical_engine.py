@@ -20,6 +20,7 @@ STAGING``) inside the same atomic staging, lock, cache and signal handling as Mk
 from __future__ import annotations
 
 import argparse
+import functools
 import base64
 import hashlib
 import os
@@ -336,7 +337,10 @@ def serve(project: Project, settings: Settings, addr: str) -> int:
 
     seen = _signature(project)
     private = ("127.0.0.1", preview_proxy.free_port())
-    front = preview_proxy.serve(addr, private, finish)
+    from .workbook import preview_pdf
+
+    front = preview_proxy.serve(addr, private, finish,
+                                preview_proxy.pdfs_on_demand(functools.partial(preview_pdf, project, settings)))
     process = subprocess.Popen([*zensical_command(), "serve", "-f", str(work / "mkdocs.yml"),
                                 "-a", f"{private[0]}:{private[1]}"], cwd=work)
     print(f"INFO - serving the preview on http://{addr}/", file=sys.stderr)

@@ -62,6 +62,18 @@ def test_edit_shows_problem_page_recovers_and_stopping_stops_the_engine(served):
     page = f"{base}/programs/bridge-builders/sessions/session-01/"
     _wait_for(page, "Kick-off")
     assert "copy-0" not in _get(f"{base}/")  # only the previewed programme is built
+    # the Downloads page links every PDF; following a link renders that one PDF there and then
+    import re
+
+    downloads = _get(f"{base}/programs/bridge-builders/downloads/")
+    links = re.findall(r'href="([^"]+\.pdf)"', downloads)
+    assert len(links) >= 3, downloads[:2000]
+    started = time.monotonic()
+    with urllib.request.urlopen(f"{base}/programs/bridge-builders/downloads/{links[0]}", timeout=120) as response:
+        pdf = response.read()
+        assert response.headers["Content-Type"] == "application/pdf"
+    assert pdf.startswith(b"%PDF") and len(pdf) > 5000
+    print(f"first PDF on demand: {time.monotonic() - started:.1f} s")
     source = root / "programs" / "bridge-builders.yaml"
     good = source.read_text(encoding="utf-8")
     source.write_text(good.replace("title: Kick-off", "title: Kick-off, edited"), encoding="utf-8")
@@ -129,6 +141,9 @@ def test_zensical_preview_pages_carry_the_built_pages_policy(tmp_path):
         assert {k: v for k, v in served.items() if k != "script-src"} == \
                {k: v for k, v in built_policy.items() if k != "script-src"}
         assert len(served["script-src"] - built_policy["script-src"]) == 1  # the live-reload script only
+        pdf = urllib.request.urlopen(f"http://127.0.0.1:{port}/programs/bridge-builders/downloads/"
+                                     "bridge-builders-mentor-session-sheets.pdf", timeout=120).read()
+        assert pdf.startswith(b"%PDF")  # rendered on demand, as with MkDocs
         with socket.create_connection(("127.0.0.1", port), timeout=10) as ws:  # the live reload's WebSocket
             ws.sendall(f"GET /{rel} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
                        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
