@@ -235,7 +235,7 @@ _CALL_KEY = re.compile(r"(?:\.text|\.plural|\bsay)\(\s*[\"']([a-z_][a-z0-9_]*)[\
 
 def dynamic_keys() -> set[str]:
     """Keys the code builds from programme values (every model, cadence and built-in goal field)."""
-    from .model import BUILTIN_GOAL_FIELDS, CADENCES, MODELS, SPECIAL_PARTIES
+    from .model import BUILTIN_GOAL_FIELDS, CADENCES, MODELS
 
     keys = {model_key(m) for m in MODELS} | {"cadence_" + c for c in CADENCES}
     keys |= {"when_before_kickoff", "when_any"}

@@ -271,8 +271,8 @@ class _Linter:
                         f"{total:g} meeting(s)")
             self.warn("HL108", ("roles", high[0], "headcount"),
                       f"capacity does not add up: {say(low)}, but {say(high)}",
-                      f"change the headcounts, how many of each role sit in one meeting ('per_meeting'), or how many "
-                      f"meetings each person joins ('meetings_each') until both give the same number")
+                      "change the headcounts, how many of each role sit in one meeting ('per_meeting'), or how many "
+                      "meetings each person joins ('meetings_each') until both give the same number")
 
     def time_budget(self) -> None:
         cadence = self.prog.schedule.cadence

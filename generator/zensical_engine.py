@@ -23,7 +23,6 @@ import argparse
 import functools
 import base64
 import hashlib
-import os
 import re
 import shutil
 import signal
