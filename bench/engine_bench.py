@@ -4,7 +4,8 @@
 
 For each library size (programmes cloned from the shipped library) and each engine, in one run:
 clean build (empty cache, new output folder), no-op rebuild (nothing changed), and a rebuild after
-one programme's text was edited. Without --pdfs the builds are site-only (--no-pdfs): the PDF
+one programme's text was edited; and a live preview of one programme (``handbook serve
+programs/x.yaml``) edited three times: the median seconds until the change is served. Without --pdfs the builds are site-only (--no-pdfs): the PDF
 workers are the same for both engines, so this isolates the engines. A benchmark, not a test:
 figures are printed, never asserted. Needs Zensical: pip install -e '.[zensical]'.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_bench import handbook, make_library  # noqa: E402
+from serve_bench import measure as preview_edits  # noqa: E402
 
 ENGINES = ("mkdocs", "zensical")
 
@@ -55,13 +58,16 @@ def main() -> int:
     for size in args.sizes.split(","):
         results = {engine: measure(size, engine, extra) for engine in ENGINES}
         pages = int(results["mkdocs"]["pages"])
-        for step in ("clean", "no-op", "edit"):
+        for engine in ENGINES:  # preview one programme, edit it: seconds until the browser gets the change
+            results[engine]["preview-edit"] = statistics.median(preview_edits(int(size) if size.isdigit() else 7, 3,
+                                                                              True, engine))
+        for step in ("clean", "no-op", "edit", "preview-edit"):
             m, z = results["mkdocs"][step], results["zensical"][step]
             rows.append((f"{size} programmes ({pages} pages)", step, m, z))
-    print(f"{'library':<28} {'build':<6} {'mkdocs':>9} {'zensical':>9} {'zensical/mkdocs':>16}"
+    print(f"{'library':<28} {'build':<12} {'mkdocs':>9} {'zensical':>9} {'zensical/mkdocs':>16}"
           f"   ({'with' if args.pdfs else 'without'} PDFs)")
     for library, step, m, z in rows:
-        print(f"{library:<28} {step:<6} {m:>8.2f}s {z:>8.2f}s {z / m:>15.2f}x")
+        print(f"{library:<28} {step:<12} {m:>8.2f}s {z:>8.2f}s {z / m:>15.2f}x")
     return 0
 
 

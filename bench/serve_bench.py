@@ -47,7 +47,7 @@ def _until(url: str, words: str, timeout: float = 300) -> float:
     raise SystemExit(f"timed out waiting for {words!r}")
 
 
-def measure(n: int, runs: int, only: bool) -> list[float]:
+def measure(n: int, runs: int, only: bool, engine: str = "mkdocs") -> list[float]:
     root = Path(tempfile.mkdtemp(prefix="serve-bench-"))
     try:
         shutil.copy(REPO / "mkdocs.yml", root)
@@ -59,9 +59,9 @@ def measure(n: int, runs: int, only: bool) -> list[float]:
         for i in range(n):
             (root / "programs" / f"p{i:03d}.yaml").write_text(text.replace("id: bridge-builders", f"id: p{i:03d}"))
         port = _port()
-        args = [sys.executable, "-m", "generator", "serve", "--addr", f"127.0.0.1:{port}"]
+        args = [sys.executable, "-m", "generator", "serve", "--engine", engine, "--addr", f"127.0.0.1:{port}"]
         if only:
-            args.insert(4, "programs/p000.yaml")
+            args.insert(6, "programs/p000.yaml")
         env = {**os.environ, "HANDBOOK_CACHE": str(root / ".cache"), "NO_MKDOCS_2_WARNING": "1"}
         server = subprocess.Popen(args, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         page = f"http://127.0.0.1:{port}/programs/p000/sessions/session-01/"
