@@ -126,7 +126,7 @@ def _soup(site: Path, path: str):
 
 def test_every_programme_page_title_names_its_programme(built_handbook):
     checked = 0
-    for folder in sorted((built_handbook / "programs").iterdir()):
+    for folder in sorted(p for p in (built_handbook / "programs").iterdir() if p.is_dir()):
         name = _soup(built_handbook, f"programs/{folder.name}").select_one("article h1").get_text(strip=True).rstrip("¶")
         for html in folder.rglob("index.html"):
             title = _soup(built_handbook, html.parent.relative_to(built_handbook).as_posix()).title.get_text()
@@ -154,7 +154,7 @@ def test_search_results_name_the_programme(built_site):
 def test_previous_and_next_stay_inside_one_programme(built_handbook):
     from urllib.parse import urljoin
 
-    for folder in sorted((built_handbook / "programs").iterdir()):
+    for folder in sorted(p for p in (built_handbook / "programs").iterdir() if p.is_dir()):
         for html in folder.rglob("index.html"):
             rel = html.parent.relative_to(built_handbook).as_posix() + "/"
             for link in _soup(built_handbook, rel.rstrip("/")).select("a.md-footer__link"):
