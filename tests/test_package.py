@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import sysconfig
 import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from browsing import free_port, http_text
 from conftest import CONTRACT_FILE, FIXTURES, REPO
 from generator import __version__
 from generator.cli import main
@@ -179,19 +178,6 @@ def test_the_changelog_describes_this_version(capsys):
 
 # ------------------------------------------------------------ the wheel, installed outside the checkout
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
@@ -280,14 +266,14 @@ def test_installed_wheel_init_validate_build_override_serve_and_publish(installe
                           capture_output=True, text=True).stdout.split("\n")
     assert "1.0/programs/first-one-to-one-programme/downloads/first-one-to-one-programme-mentee-workbook.pdf" in tree
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([handbook, "serve", "--addr", f"127.0.0.1:{port}"], cwd=root, env=_env(root, installed),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline, page = time.monotonic() + 120, ""
         while time.monotonic() < deadline and "First One To One Programme" not in page:
             time.sleep(0.3)
-            page = _get(f"http://127.0.0.1:{port}/programs/first-one-to-one-programme/")
+            page = http_text(f"http://127.0.0.1:{port}/programs/first-one-to-one-programme/")
         assert "First One To One Programme" in page
     finally:
         server.terminate()

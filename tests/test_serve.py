@@ -12,30 +12,8 @@ import urllib.request
 
 import pytest
 
+from browsing import free_port, http_text, wait_for_text
 from conftest import CONTRACT_FILE, copy_handbook
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
-
-def _wait_for(url: str, words: str, timeout: float = 120) -> float:
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if words in _get(url):
-            return time.monotonic() - start
-        time.sleep(0.1)
-    raise AssertionError(f"{words!r} did not appear at {url} within {timeout} s")
 
 
 @pytest.fixture
@@ -45,7 +23,7 @@ def served(tmp_path):
     for i in range(3):  # other programmes in the library, not previewed
         programmes[f"copy-{i}"] = text.replace("id: bridge-builders", f"id: copy-{i}")
     root = copy_handbook(tmp_path / "repo", programmes)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "HANDBOOK_CACHE": str(root / ".cache")}
     process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "programs/bridge-builders.yaml",
                                 "--addr", f"127.0.0.1:{port}"], cwd=root, env=env,
@@ -59,12 +37,12 @@ def served(tmp_path):
 def test_edit_shows_problem_page_recovers_and_stopping_stops_the_engine(served):
     root, base, process = served
     page = f"{base}/programs/bridge-builders/sessions/session-01/"
-    _wait_for(page, "Kick-off")
-    assert "copy-0" not in _get(f"{base}/")  # only the previewed programme is built
+    wait_for_text(page, "Kick-off")
+    assert "copy-0" not in http_text(f"{base}/")  # only the previewed programme is built
     # the Downloads page links every PDF; following a link renders that one PDF there and then
     import re
 
-    downloads = _get(f"{base}/programs/bridge-builders/downloads/")
+    downloads = http_text(f"{base}/programs/bridge-builders/downloads/")
     links = re.findall(r'href="([^"]+\.pdf)"', downloads)
     assert len(links) >= 3, downloads[:2000]
     started = time.monotonic()
@@ -76,22 +54,22 @@ def test_edit_shows_problem_page_recovers_and_stopping_stops_the_engine(served):
     source = root / "programs" / "bridge-builders.yaml"
     good = source.read_text(encoding="utf-8")
     source.write_text(good.replace("title: Kick-off", "title: Kick-off, edited"), encoding="utf-8")
-    _wait_for(page, "Kick-off, edited")
+    wait_for_text(page, "Kick-off, edited")
     # a YAML slip: the browser shows where and how to fix it, on the page the reader was on
     source.write_text(good.replace("version: 1.2.0", "version 1.2.0"), encoding="utf-8")
-    _wait_for(page, "The programme files have problems")
-    shown = _get(page)
+    wait_for_text(page, "The programme files have problems")
+    shown = http_text(page)
     assert "programs/bridge-builders.yaml:" in shown and "How to fix it" in shown
     source.write_text(good, encoding="utf-8")
     deadline = time.monotonic() + 120
-    while "The programme files have problems" in _get(page) and time.monotonic() < deadline:
+    while "The programme files have problems" in http_text(page) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert "Find three team channels worth following" in _get(page)  # the session's own content is back
+    assert "Find three team channels worth following" in http_text(page)  # the session's own content is back
     # stopped by its PID (as a process manager would), the engine goes too and the port is free
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
     time.sleep(0.5)
-    assert _get(page) == ""
+    assert http_text(page) == ""
     leftover = subprocess.run(["pgrep", "-f", f"mkdocs serve -f {root}"], capture_output=True, text=True)
     assert leftover.stdout.strip() == ""
 
@@ -125,15 +103,15 @@ def test_zensical_preview_pages_carry_the_built_pages_policy(tmp_path):
     assert built.returncode == 0, built.stderr
     rel = "programs/bridge-builders/sessions/session-01/"
     built_policy = _policy((root / "out" / rel / "index.html").read_text(encoding="utf-8"))
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "HANDBOOK_CACHE": str(root / ".cache")}
     process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--engine", "zensical",
                                 "programs/bridge-builders.yaml", "--addr", f"127.0.0.1:{port}"], cwd=root, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         page = f"http://127.0.0.1:{port}/{rel}"
-        _wait_for(page, "Kick-off")
-        html = _get(page)
+        wait_for_text(page, "Kick-off")
+        html = http_text(page)
         served = _policy(html)
         assert "WebSocket" in html  # Zensical's live reload, added to each page as it is served
         assert set(script_hashes(html)) <= served["script-src"]
@@ -151,8 +129,8 @@ def test_zensical_preview_pages_carry_the_built_pages_policy(tmp_path):
         source = root / "programs" / "bridge-builders.yaml"
         source.write_text(source.read_text(encoding="utf-8").replace("title: Kick-off", "title: Kick-off, edited"),
                           encoding="utf-8")
-        _wait_for(page, "Kick-off, edited")
-        assert _policy(_get(page))["default-src"] == {"'none'"}
+        wait_for_text(page, "Kick-off, edited")
+        assert _policy(http_text(page))["default-src"] == {"'none'"}
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) in (0, 130)
     finally:
@@ -160,6 +138,6 @@ def test_zensical_preview_pages_carry_the_built_pages_policy(tmp_path):
             process.kill()
             process.wait()
     time.sleep(0.5)
-    assert _get(page) == ""
+    assert http_text(page) == ""
     leftover = subprocess.run(["pgrep", "-f", f"zensical serve -f {root}"], capture_output=True, text=True)
     assert leftover.stdout.strip() == ""
