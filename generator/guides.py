@@ -9,6 +9,7 @@ definitions cannot hide a payload.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -141,10 +142,7 @@ def check_guides(guides_dir: Path, root: Path | None = None) -> list[Problem]:
     """Every problem with the guides: files that may not be published, and pages that would fetch or run."""
     pages, problems = guide_files(guides_dir, root)
     extensions, configs = markdown_extensions(root)
-    try:
-        converter = md.Markdown(extensions=extensions, extension_configs=configs)
-    except Exception:  # an extension we cannot load here: check with the defaults instead
-        converter = md.Markdown(extensions=DEFAULT_EXTENSIONS)
+    converter: md.Markdown | None = None
     for path in pages:
         shown = display_path(path, root)
         if path.stat().st_size > MAX_GUIDE_BYTES:
@@ -155,5 +153,19 @@ def check_guides(guides_dir: Path, root: Path | None = None) -> list[Problem]:
         except (OSError, UnicodeDecodeError):
             problems.append(problem("HB501", shown, 1, 1))
             continue
-        problems += check_rendered(converter.reset().convert(source), source, shown)
+        key = (shown, hashlib.sha256(source.encode("utf-8")).hexdigest(), repr((extensions, configs)))
+        if key not in _CHECKED:  # a live preview checks again on every change: only changed pages are rendered
+            converter = converter or _converter(extensions, configs)
+            _CHECKED[key] = check_rendered(converter.reset().convert(source), source, shown)
+        problems += _CHECKED[key]
     return problems
+
+
+_CHECKED: dict[tuple[str, str, str], list[Problem]] = {}  # (page, its text, the extensions) -> its problems
+
+
+def _converter(extensions: list[Any], configs: dict[str, Any]) -> md.Markdown:
+    try:
+        return md.Markdown(extensions=extensions, extension_configs=configs)
+    except Exception:  # an extension we cannot load here: check with the defaults instead
+        return md.Markdown(extensions=DEFAULT_EXTENSIONS)

@@ -26,10 +26,12 @@ class HandbookPlugin(BasePlugin):
             raise PluginError(str(exc)) from None
         config.nav = self.session.nav
         config.watch.extend(str(folder) for folder in self.session.watched)  # live preview
-        self.session.adjust_theme(config.theme.dirs, config.extra)  # packaged overrides; edition selector for mike
-        self.session.interface_languages = {Path(name).stem for name in config.theme.get_env().list_templates()
-                                            if name.startswith("partials/languages/")}  # Material's translations
+        self.session.adjust_theme(config.theme.dirs, config.extra)  # overrides, translations, edition selector
         return config
+
+    def on_env(self, env, config, files):  # the theme's templates compiled once, not at every preview rebuild
+        env.bytecode_cache = self.session.template_cache
+        return env
 
     def on_files(self, files, config):
         for f in self.session.generated_files():
@@ -54,5 +56,4 @@ class HandbookPlugin(BasePlugin):
         self.session.finish(Path(config.site_dir))
 
     def on_build_error(self, error) -> None:
-        if self.session is not None:
-            self.session.cancel()
+        if self.session is not None: self.session.cancel()  # noqa: E701 (one event, one call)

@@ -180,15 +180,19 @@ def environment(theme_dir: Theme | Path) -> jinja2.Environment:
     return _environment(Theme.of(theme_dir))
 
 
+@lru_cache(maxsize=1)
+def template_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept on disk (Jinja's per-user folder in the temporary directory), keyed by
+    each template's source: PDF workers and preview rebuilds do not compile the same templates again."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except OSError:
+        return None
+
+
 @lru_cache(maxsize=8)
 def _environment(theme: Theme) -> jinja2.Environment:
-    # compiled templates are kept on disk: every PDF worker is a fresh process and would
-    # otherwise compile the same templates again (Jinja's per-user folder in the temporary directory;
-    # entries are keyed by each template's source, so every project can share it)
-    try:
-        bytecode_cache = jinja2.FileSystemBytecodeCache()
-    except OSError:
-        bytecode_cache = None
+    bytecode_cache = template_cache()
     env = jinja2.Environment(
         loader=theme.loader(),
         bytecode_cache=bytecode_cache,

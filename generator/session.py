@@ -157,8 +157,17 @@ class BuildSession:
         """The engine's template folders with the theme's overrides wired in (the repository's, then
         the package's); the edition selector (and its versions.json) only in mike's editions."""
         dirs[:] = self.site_dirs(dirs)
+        self.interface_languages = {p.stem for folder in dirs  # the theme's own translations (Material's)
+                                    for p in Path(folder, "partials", "languages").glob("*.html")}
         if not self.settings.mike_version:
             extra.pop("version", None)
+
+    @property
+    def template_cache(self):
+        """Where the engine may keep its compiled templates (Jinja bytecode, keyed by each template's source)."""
+        from .render import template_cache
+
+        return template_cache()
 
     def generated_files(self) -> list[GeneratedFile]:
         assert self.content is not None
