@@ -47,7 +47,7 @@ class InputProblems(Exception):
                          "programme files have problems:\n" + format_problems(problems))
 
 
-NOT_STARTED = (SettingsError, InputProblems)
+NOT_STARTED = (SettingsError, InputProblems)  # what BuildSession.start raises for the adapter to report
 
 # the theme's previous/next links at the foot of a page (no link nests inside another)
 _FOOTER_LINK = re.compile(r'<a\s[^>]*class="md-footer__link[^"]*"[^>]*>.*?</a\s*>', re.DOTALL)
@@ -82,7 +82,7 @@ def _neighbours_within(url: str, output: str) -> str:
         target = normpath(urljoin("/" + url, href.group(1) if href else "")).lstrip("/")
         return m.group(0) if nav_group(target + "/") == group else ""
 
-    return _FOOTER_LINK.sub(keep, output)  # what BuildSession.start raises for the adapter to report
+    return _FOOTER_LINK.sub(keep, output)
 
 
 @dataclass(frozen=True)
