@@ -148,6 +148,8 @@ def hostile_programme(programme_id: str = "hostile", sessions: int | None = None
         "agreement": {"clauses": p},
         "sessions": sessions,
         "checkins": [{"after_session": 1, "title": one_line(p[19]), "with": ["mentor", "mentee"], "questions": p}],
+        "cohorts": [{"name": one_line(p[21]), "start": "2027-01-11", "time": "09:30", "zone": "Europe/Paris"},
+                    {"name": "Autumn </a><img src=x onerror=alert(1)> & {: .x }", "start": "2031-09-01"}],
         "evaluation": {"questions": p, "measures": p[:3]},
         "recognition": {"certificate": True, "criteria": p[20]},
         "changelog": [{"version": "1.0.0", "date": "2026-11-01", "changes": p}],
