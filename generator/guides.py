@@ -143,6 +143,7 @@ def check_guides(guides_dir: Path, root: Path | None = None) -> list[Problem]:
     pages, problems = guide_files(guides_dir, root)
     extensions, configs = markdown_extensions(root)
     converter: md.Markdown | None = None
+    setup = repr((extensions, configs))  # a page checked under other extensions is checked again
     for path in pages:
         shown = display_path(path, root)
         if path.stat().st_size > MAX_GUIDE_BYTES:
@@ -153,7 +154,7 @@ def check_guides(guides_dir: Path, root: Path | None = None) -> list[Problem]:
         except (OSError, UnicodeDecodeError):
             problems.append(problem("HB501", shown, 1, 1))
             continue
-        key = (shown, hashlib.sha256(source.encode("utf-8")).hexdigest(), repr((extensions, configs)))
+        key = (shown, hashlib.sha256(source.encode("utf-8")).hexdigest(), setup)
         if key not in _CHECKED:  # a live preview checks again on every change: only changed pages are rendered
             converter = converter or _converter(extensions, configs)
             _CHECKED[key] = check_rendered(converter.reset().convert(source), source, shown)
